@@ -1,0 +1,51 @@
+package io.nixaurora.api;
+
+import java.util.Optional;
+
+/**
+ * Sends compiled jobs to an Aurora cluster. Implementations: {@code cli} (runs the {@code aurora}
+ * client) and {@code http} (speaks the scheduler's Thrift API over HTTP).
+ */
+public interface Submitter {
+
+  /** The name the submitter is selected by, such as {@code cli}. */
+  String name();
+
+  /**
+   * Creates the job; a cron job (one with {@code cron_schedule}) is scheduled instead.
+   *
+   * @throws SubmitException with the specific subclass for the failure
+   */
+  SubmitResult create(AuroraJobConfig config) throws SubmitException;
+
+  /**
+   * Starts a rolling update of a service to {@code config} and reports the update's state.
+   *
+   * @throws SubmitException with the specific subclass for the failure
+   */
+  SubmitResult update(AuroraJobConfig config) throws SubmitException;
+
+  /**
+   * Kills every instance of the job.
+   *
+   * @throws SubmitException with the specific subclass for the failure
+   */
+  SubmitResult kill(JobKey key) throws SubmitException;
+
+  /**
+   * The job's tasks as the scheduler reports them.
+   *
+   * @throws SubmitException with the specific subclass for the failure
+   */
+  JobStatus status(JobKey key) throws SubmitException;
+
+  /**
+   * What an update to {@code config} would change, when the submitter can ask the scheduler; empty
+   * when it cannot (the CLI then compares with the last config it submitted).
+   *
+   * @throws SubmitException with the specific subclass for the failure
+   */
+  default Optional<JobDiff> diff(AuroraJobConfig config) throws SubmitException {
+    return Optional.empty();
+  }
+}

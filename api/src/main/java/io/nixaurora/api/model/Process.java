@@ -1,0 +1,91 @@
+package io.nixaurora.api.model;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.Objects;
+
+/**
+ * A Thermos process. Unset (null) optional fields take Aurora's defaults when the job runs.
+ *
+ * @param name the process name, {@code ^[^./][^/]*$}
+ * @param cmdline run as {@code /bin/bash -c <cmdline>}
+ * @param maxFailures non-zero exits before the process fails (Aurora default 1; 0 = forever)
+ * @param daemon rerun after exiting 0 (default false)
+ * @param ephemeral ignored for task completion (default false)
+ * @param minDuration seconds between runs (default 5)
+ * @param isFinal runs after the regular processes (default false)
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Process(
+    @JsonProperty("name") String name,
+    @JsonProperty("cmdline") Cmdline cmdline,
+    @JsonProperty("max_failures") Integer maxFailures,
+    @JsonProperty("daemon") Boolean daemon,
+    @JsonProperty("ephemeral") Boolean ephemeral,
+    @JsonProperty("min_duration") Integer minDuration,
+    @JsonProperty("final") Boolean isFinal) {
+
+  public Process {
+    Objects.requireNonNull(name, "process.name");
+    Objects.requireNonNull(cmdline, "process.cmdline");
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Builds a process. */
+  public static final class Builder {
+    private String name;
+    private Cmdline cmdline;
+    private Integer maxFailures;
+    private Boolean daemon;
+    private Boolean ephemeral;
+    private Integer minDuration;
+    private Boolean isFinal;
+
+    public Builder name(String name) {
+      this.name = name;
+      return this;
+    }
+
+    public Builder cmdline(String cmdline) {
+      this.cmdline = Cmdline.of(cmdline);
+      return this;
+    }
+
+    public Builder cmdline(Cmdline cmdline) {
+      this.cmdline = cmdline;
+      return this;
+    }
+
+    public Builder maxFailures(int maxFailures) {
+      this.maxFailures = maxFailures;
+      return this;
+    }
+
+    public Builder daemon(boolean daemon) {
+      this.daemon = daemon;
+      return this;
+    }
+
+    public Builder ephemeral(boolean ephemeral) {
+      this.ephemeral = ephemeral;
+      return this;
+    }
+
+    public Builder minDuration(int minDuration) {
+      this.minDuration = minDuration;
+      return this;
+    }
+
+    public Builder isFinal(boolean isFinal) {
+      this.isFinal = isFinal;
+      return this;
+    }
+
+    public Process build() {
+      return new Process(name, cmdline, maxFailures, daemon, ephemeral, minDuration, isFinal);
+    }
+  }
+}
