@@ -3,6 +3,7 @@ package io.nixaurora.api.model;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import io.nixaurora.api.JobKey;
 import java.util.Objects;
 
@@ -13,6 +14,19 @@ import java.util.Objects;
  * take Aurora's defaults.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonPropertyOrder({
+  "cluster",
+  "role",
+  "environment",
+  "name",
+  "service",
+  "instances",
+  "cron_schedule",
+  "contact",
+  "tier",
+  "priority",
+  "task"
+})
 public record Job(
     @JsonProperty("cluster") String cluster,
     @JsonProperty("role") String role,
@@ -48,6 +62,23 @@ public record Job(
 
   public static Builder builder() {
     return new Builder();
+  }
+
+  /** A builder holding this job's values. */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.cluster = cluster;
+    b.role = role;
+    b.environment = environment;
+    b.name = name;
+    b.task = task;
+    b.service = service;
+    b.instances = instances;
+    b.cronSchedule = cronSchedule;
+    b.contact = contact;
+    b.tier = tier;
+    b.priority = priority;
+    return b;
   }
 
   /** Builds a job. */

@@ -2,6 +2,7 @@ package io.nixaurora.api.model;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.Objects;
 
 /**
@@ -16,6 +17,15 @@ import java.util.Objects;
  * @param isFinal runs after the regular processes (default false)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonPropertyOrder({
+  "name",
+  "cmdline",
+  "max_failures",
+  "daemon",
+  "ephemeral",
+  "min_duration",
+  "final"
+})
 public record Process(
     @JsonProperty("name") String name,
     @JsonProperty("cmdline") Cmdline cmdline,
@@ -32,6 +42,19 @@ public record Process(
 
   public static Builder builder() {
     return new Builder();
+  }
+
+  /** A builder holding this process's values. */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.name = name;
+    b.cmdline = cmdline;
+    b.maxFailures = maxFailures;
+    b.daemon = daemon;
+    b.ephemeral = ephemeral;
+    b.minDuration = minDuration;
+    b.isFinal = isFinal;
+    return b;
   }
 
   /** Builds a process. */

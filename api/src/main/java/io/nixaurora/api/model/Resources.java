@@ -2,6 +2,7 @@ package io.nixaurora.api.model;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
 /**
  * A task's resources. {@code ram} and {@code disk} are in bytes (use {@link Units}).
@@ -12,6 +13,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param gpu GPUs, default 0 (null means unset)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonPropertyOrder({"cpu", "ram", "disk", "gpu"})
 public record Resources(
     @JsonProperty("cpu") double cpu,
     @JsonProperty("ram") long ram,

@@ -2,6 +2,7 @@ package io.nixaurora.api.model;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -18,6 +19,15 @@ import java.util.Objects;
  * @param finalizationWait seconds for final processes (default 30)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonPropertyOrder({
+  "name",
+  "processes",
+  "constraints",
+  "resources",
+  "max_failures",
+  "max_concurrency",
+  "finalization_wait"
+})
 public record Task(
     @JsonProperty("name") String name,
     @JsonProperty("processes") List<Process> processes,
@@ -37,6 +47,19 @@ public record Task(
     return new Builder();
   }
 
+  /** A builder holding this task's values. */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.name = name;
+    b.processes.addAll(processes);
+    b.constraints.addAll(constraints);
+    b.resources = resources;
+    b.maxFailures = maxFailures;
+    b.maxConcurrency = maxConcurrency;
+    b.finalizationWait = finalizationWait;
+    return b;
+  }
+
   /** Builds a task. */
   public static final class Builder {
     private String name;
@@ -54,6 +77,20 @@ public record Task(
 
     public Builder process(Process process) {
       processes.add(process);
+      return this;
+    }
+
+    /** Replaces the processes. */
+    public Builder processes(List<Process> processes) {
+      this.processes.clear();
+      this.processes.addAll(processes);
+      return this;
+    }
+
+    /** Replaces the ordering constraints. */
+    public Builder constraints(List<Constraint> constraints) {
+      this.constraints.clear();
+      this.constraints.addAll(constraints);
       return this;
     }
 
