@@ -1,0 +1,367 @@
+# aurora.nix: Apache Aurora jobs as Nix expressions.
+#
+# A job file is a function of { aurora, pkgs, ... } returning a job:
+#
+#   { aurora, pkgs, ... }:
+#   with aurora;
+#   Service {
+#     cluster = "devcluster"; role = "vagrant"; environment = "devel"; name = "hello_world";
+#     task = Task {
+#       processes = [ (Process { name = "hello_world";
+#                                cmdline = "${pkgs.python3}/bin/python3 ${./hello_world.py}"; }) ];
+#       resources = Resources { cpu = 1; ram = 1 * MB; disk = 8 * MB; };
+#     };
+#   }
+#
+# The constructors carry the names of Aurora's own DSL and its field names (aurora-spec §1).
+# Each checks its attributes: an unknown name or a value of the wrong type is an error naming
+# the attribute and where it was written. Unset attributes (or null) are left out of the job,
+# so Aurora applies its own defaults. A struct-typed attribute also takes a plain attribute set,
+# which is checked as if it had been passed to the constructor.
+#
+# For every process, `processScripts` makes a store path
+# aurora-process-<cluster>-<role>-<env>-<job>-<process> whose content is the cmdline, built with
+# a plain `derivation` (no nixpkgs), so its references are exactly the process's closure.
+let
+  inherit (builtins)
+    attrNames concatStringsSep elemAt filter foldl' genList getAttr hasAttr head isAttrs isBool
+    isFloat isInt isList isString length listToAttrs map removeAttrs stringLength substring
+    typeOf unsafeGetAttrPos;
+
+  # --- errors -------------------------------------------------------------------------------
+
+  # "file:line:column" of attribute `name` in `attrs`, or null when Nix does not know it.
+  posOf = name: attrs:
+    let p = if isAttrs attrs then unsafeGetAttrPos name attrs else null;
+    in if p == null then null else "${p.file}:${toString p.line}:${toString p.column}";
+
+  # Where an attribute set was written: the position of any of its attributes.
+  setPos = attrs:
+    let
+      found = filter (p: p != null) (map (n: posOf n attrs) (attrNames attrs));
+    in if found == [ ] then null else head found;
+
+  # Throws `message`, followed by the location in the form Nix uses for its own errors, so the
+  # tool can report file and line alike for both.
+  fail = pos: message:
+    throw (if pos == null then message else "${message}\n\n       at ${pos}:");
+
+  describe = v:
+    let t = typeOf v; in
+    if t == "set" then (if v ? _aurora then "a ${v._aurora}" else "an attribute set")
+    else if t == "int" then "an integer"
+    else if t == "lambda" then "a function"
+    else if t == "null" then "null"
+    else "a ${t}";
+
+  # --- "did you mean" -----------------------------------------------------------------------
+
+  min3 = a: b: c: let m = if a < b then a else b; in if m < c then m else c;
+
+  # Levenshtein distance between two (short) strings.
+  distance = a: b:
+    let
+      la = stringLength a;
+      lb = stringLength b;
+      step = prev: i:
+        let
+          ca = substring (i - 1) 1 a;
+        in foldl'
+          (row: j:
+            row ++ [
+              (min3
+                (elemAt row (j - 1) + 1)
+                (elemAt prev j + 1)
+                (elemAt prev (j - 1) + (if ca == substring (j - 1) 1 b then 0 else 1)))
+            ])
+          [ i ]
+          (genList (j: j + 1) lb);
+    in elemAt (foldl' step (genList (j: j) (lb + 1)) (genList (i: i + 1) la)) lb;
+
+  suggest = name: candidates:
+    let
+      scored = map (c: { inherit c; d = distance name c; }) candidates;
+      best = foldl' (acc: s: if acc == null || s.d < acc.d then s else acc) null scored;
+      limit = if stringLength name <= 4 then 1 else 2;
+    in if best != null && best.d <= limit then " (did you mean '${best.c}'?)" else "";
+
+  # --- types --------------------------------------------------------------------------------
+
+  string = { kind = "string"; };
+  int = { kind = "int"; };
+  float = { kind = "float"; };
+  bool = { kind = "bool"; };
+  listOf = t: { kind = "list"; elem = t; };
+  mapOf = t: { kind = "map"; elem = t; };
+  struct = s: { kind = "struct"; name = s; };
+  choice = ss: { kind = "choice"; names = ss; };
+  enum = vs: { kind = "enum"; values = vs; };
+
+  typeName = t:
+    if t.kind == "string" then "a string"
+    else if t.kind == "int" then "an integer"
+    else if t.kind == "float" then "a number"
+    else if t.kind == "bool" then "a boolean"
+    else if t.kind == "list" then "a list"
+    else if t.kind == "map" then "an attribute set of strings"
+    else if t.kind == "struct" then "a ${t.name}"
+    else if t.kind == "choice" then "one of ${concatStringsSep ", " t.names}"
+    else "one of ${concatStringsSep ", " (map (v: "\"${v}\"") t.values)}";
+
+  # Checks value `v` against type `t`; `where` names it ("Resources.cpu"), `pos` is where it was
+  # written. Returns the checked value (struct values normalised through their constructor).
+  check = where: pos: t: v:
+    let
+      wrong = fail pos "${where}: expected ${typeName t}, got ${describe v}";
+    in
+    if t.kind == "string" then (if isString v then v else wrong)
+    else if t.kind == "int" then (if isInt v then v else wrong)
+    else if t.kind == "float" then (if isInt v || isFloat v then v else wrong)
+    else if t.kind == "bool" then (if isBool v then v else wrong)
+    else if t.kind == "enum" then
+      (if isString v && builtins.elem v t.values then v else wrong)
+    else if t.kind == "list" then
+      (if isList v
+       then genList (i: check "${where}[${toString i}]" pos t.elem (elemAt v i)) (length v)
+       else wrong)
+    else if t.kind == "map" then
+      (if isAttrs v && !(v ? _aurora)
+       then builtins.mapAttrs (k: x: check "${where}.${k}" (posOf k v) t.elem x) v
+       else wrong)
+    else if t.kind == "struct" then
+      (if !isAttrs v then wrong
+       else if v ? _aurora then (if v._aurora == t.name then v else wrong)
+       else make t.name (setPos v) v)
+    else # choice
+      (if !isAttrs v then wrong
+       else if v ? _aurora then (if builtins.elem v._aurora t.names then v else wrong)
+       else
+         # A plain attribute set: like pystachio, take the first alternative that fits.
+         let
+           fits = n:
+             let s = schemas.${n}; given = attrNames v;
+             in builtins.all (a: hasAttr a s) given
+                && builtins.all (a: !(s.${a}.required or false) || hasAttr a v) (attrNames s);
+           fitting = filter fits t.names;
+         in if fitting == [ ] then wrong else make (head fitting) (setPos v) v);
+
+  # --- schemas (aurora-spec §1.2, §1.3) -------------------------------------------------------
+
+  req = t: t // { required = true; };
+
+  schemas = {
+    Resources = { cpu = req float; ram = req int; disk = req int; gpu = int; };
+    Constraint = { order = req (listOf string); };
+    RotatePolicy = { log_size = int; backups = int; };
+    Logger = {
+      destination = enum [ "file" "console" "both" "none" ];
+      mode = enum [ "standard" "rotate" ];
+      rotate = struct "RotatePolicy";
+    };
+    Process = {
+      cmdline = req string;
+      name = req string;
+      resources = struct "Resources";
+      max_failures = int;
+      daemon = bool;
+      ephemeral = bool;
+      min_duration = int;
+      final = bool;
+      logger = struct "Logger";
+    };
+    Task = {
+      name = string;
+      processes = req (listOf (struct "Process"));
+      constraints = listOf (struct "Constraint");
+      resources = req (struct "Resources");
+      max_failures = int;
+      max_concurrency = int;
+      finalization_wait = int;
+      user = string;
+    };
+    QueueUpdateStrategy = { batch_size = int; };
+    BatchUpdateStrategy = { batch_size = int; autopause_after_batch = bool; };
+    VariableBatchUpdateStrategy = { batch_sizes = req (listOf int); autopause_after_batch = bool; };
+    UpdateConfig = {
+      batch_size = int;
+      watch_secs = int;
+      max_per_shard_failures = int;
+      max_total_failures = int;
+      rollback_on_failure = bool;
+      wait_for_batch_completion = bool;
+      pulse_interval_secs = int;
+      sla_aware = bool;
+      update_strategy =
+        choice [ "QueueUpdateStrategy" "BatchUpdateStrategy" "VariableBatchUpdateStrategy" ];
+    };
+    HttpHealthChecker = { endpoint = string; expected_response = string; expected_response_code = int; };
+    ShellHealthChecker = { shell_command = req string; };
+    HealthCheckerConfig = { http = struct "HttpHealthChecker"; shell = struct "ShellHealthChecker"; };
+    HealthCheckConfig = {
+      health_checker = struct "HealthCheckerConfig";
+      initial_interval_secs = float;
+      interval_secs = float;
+      max_consecutive_failures = int;
+      min_consecutive_successes = int;
+      timeout_secs = float;
+    };
+    HttpLifecycleConfig = {
+      port = string;
+      graceful_shutdown_endpoint = string;
+      shutdown_endpoint = string;
+      graceful_shutdown_wait_secs = int;
+      shutdown_wait_secs = int;
+    };
+    LifecycleConfig = { http = struct "HttpLifecycleConfig"; };
+    Announcer = { primary_port = string; portmap = mapOf string; zk_path = string; };
+    Parameter = { name = req string; value = req string; };
+    Docker = { image = req string; parameters = listOf (struct "Parameter"); };
+    Container = { docker = struct "Docker"; };
+    AppcImage = { name = req string; image_id = req string; };
+    DockerImage = { name = req string; tag = req string; };
+    Volume = { container_path = req string; host_path = req string; mode = req (enum [ "RO" "RW" ]); };
+    Mesos = { image = choice [ "AppcImage" "DockerImage" ]; volumes = listOf (struct "Volume"); };
+    Metadata = { key = req string; value = req string; };
+    ExecutorConfig = { name = string; data = string; };
+    PartitionPolicy = { reschedule = bool; delay_secs = int; };
+    PercentageSlaPolicy = { percentage = req float; duration_secs = req int; };
+    CountSlaPolicy = { count = req int; duration_secs = req int; };
+    CoordinatorSlaPolicy = { coordinator_url = req string; status_key = string; };
+    Job = {
+      name = string;
+      role = req string;
+      contact = string;
+      cluster = req string;
+      environment = req string;
+      instances = int;
+      task = req (struct "Task");
+      announce = struct "Announcer";
+      tier = string;
+      cron_schedule = string;
+      cron_collision_policy = string;
+      update_config = struct "UpdateConfig";
+      constraints = mapOf string;
+      metadata = listOf (struct "Metadata");
+      service = bool;
+      max_task_failures = int;
+      production = bool;
+      priority = int;
+      health_check_config = struct "HealthCheckConfig";
+      lifecycle = struct "LifecycleConfig";
+      task_links = mapOf string;
+      executor_config = struct "ExecutorConfig";
+      enable_hooks = bool;
+      partition_policy = struct "PartitionPolicy";
+      sla_policy = choice [ "CoordinatorSlaPolicy" "CountSlaPolicy" "PercentageSlaPolicy" ];
+      container = choice [ "Container" "Docker" "Mesos" ];
+    };
+  };
+
+  # Checks `attrs` against the schema of struct `name` and returns the value, tagged with its
+  # struct name in `_aurora` (removed when the job is written out). `pos` is where the set was
+  # written (for errors that concern the whole set, such as a missing attribute).
+  make = name: pos: attrs:
+    let
+      schema = schemas.${name};
+      fields = attrNames schema;
+      given = if isAttrs attrs then attrs else fail pos "${name}: expected an attribute set, got ${describe attrs}";
+      unknown = filter (a: !(hasAttr a schema)) (attrNames given);
+      missing = filter (a: (schema.${a}.required or false) && (given.${a} or null) == null) fields;
+      here = if setPos given != null then setPos given else pos;
+      checked = listToAttrs (map
+        (a: { name = a; value = check "${name}.${a}" (posOf a given) schema.${a} given.${a}; })
+        (filter (a: given.${a} != null) (attrNames given)));
+    in
+    if unknown != [ ] then
+      let a = head unknown; in
+      fail (posOf a given) "${name}: unknown attribute '${a}'${suggest a fields}"
+    else if missing != [ ] then
+      fail here "${name}: missing attribute '${head missing}'"
+    else checked // { _aurora = name; };
+
+  constructor = name: attrs: make name null attrs;
+
+  constructors = listToAttrs (map (n: { name = n; value = constructor n; }) (attrNames schemas));
+
+  # --- process scripts ----------------------------------------------------------------------
+
+  storeNameChars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+-._?=";
+
+  # A valid store path name: characters Nix does not allow become '_', at most 211 characters.
+  storeName = s:
+    let
+      chars = genList (i: substring i 1 s) (stringLength s);
+      mapped = concatStringsSep "" (map
+        (c: if builtins.match "[A-Za-z0-9+._?=-]" c != null then c else "_")
+        chars);
+    in substring 0 211 mapped;
+
+  # The store path whose content is `text`, byte for byte; its references are the store paths
+  # `text` mentions. Plain `derivation`: /bin/sh's builtins only (read, printf), so it builds in
+  # a sandbox too. passAsFile lifts the size limit of environment variables.
+  textFile = system: name: text: derivation {
+    inherit system;
+    name = storeName name;
+    builder = "/bin/sh";
+    args = [ "-c" ''
+      {
+        while IFS= read -r line; do printf '%s\n' "$line"; done
+        printf '%s' "$line"
+      } < "$textPath" > "$out"
+    '' ];
+    inherit text;
+    passAsFile = [ "text" ];
+    preferLocalBuild = true;
+    allowSubstitutes = false;
+  };
+
+  # Removes the `_aurora` tags, recursively: what is left is Aurora's job JSON.
+  untag = v:
+    if isAttrs v then builtins.mapAttrs (_: untag) (removeAttrs v [ "_aurora" ])
+    else if isList v then map untag v
+    else v;
+
+  asJob = job:
+    if isAttrs job && (job._aurora or null) == "Job" then job
+    else if isAttrs job && !(job ? _aurora) then constructors.Job job
+    else throw "the job file must evaluate to a Job or Service, got ${describe job}";
+
+  # The job with its defaults that the tool needs (the name), and the process scripts.
+  build = { job, system ? builtins.currentSystem }:
+    let
+      j = asJob job;
+      task = j.task;
+      name = j.name or (task.name or (head task.processes).name);
+      prefix = "aurora-process-${j.cluster}-${j.role}-${j.environment}-${name}-";
+      names = map (p: p.name) task.processes;
+      duplicates = filter (n: length (filter (m: m == n) names) > 1) names;
+      scripts = listToAttrs (map
+        (p: { name = p.name; value = textFile system (prefix + p.name) p.cmdline; })
+        task.processes);
+    in
+    if task.processes == [ ] then throw "Task.processes: a task needs at least one process"
+    else if duplicates != [ ] then throw "Task.processes: two processes are named '${head duplicates}'"
+    else {
+      job = untag (j // { inherit name; });
+      inherit scripts system;
+    };
+in
+constructors // rec {
+  inherit build storeName textFile;
+
+  # Aurora's Service: a Job with service = true.
+  Service = attrs:
+    if isAttrs attrs then make "Job" null (attrs // { service = true; })
+    else fail null "Service: expected an attribute set, got ${describe attrs}";
+
+  # Thermos' order(...): order [ "a" "b" ] is a Constraint running a before b.
+  order = processes: constructors.Constraint { order = processes; };
+
+  # Aurora's size units, in bytes.
+  B = 1;
+  KB = 1024 * B;
+  MB = 1024 * KB;
+  GB = 1024 * MB;
+  TB = 1024 * GB;
+  BYTES = B;
+}
