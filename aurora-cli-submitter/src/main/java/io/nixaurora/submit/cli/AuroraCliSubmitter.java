@@ -1,0 +1,203 @@
+package io.nixaurora.submit.cli;
+
+import io.nixaurora.api.AuroraJobConfig;
+import io.nixaurora.api.JobKey;
+import io.nixaurora.api.JobStatus;
+import io.nixaurora.api.SubmitException;
+import io.nixaurora.api.SubmitResult;
+import io.nixaurora.api.Submitter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Submits through the {@code aurora} command-line client, the way most Aurora users do by hand:
+ *
+ * <ul>
+ *   <li>create: {@code aurora job create --read-json KEY FILE}; a cron job: {@code aurora cron
+ *       schedule --read-json KEY FILE};
+ *   <li>update of a running service: {@code aurora update start --read-json KEY FILE}, then {@code
+ *       aurora update info KEY} for the update's state;
+ *   <li>kill: {@code aurora job killall KEY};
+ *   <li>status: {@code aurora job status KEY}, parsed from its text output.
+ * </ul>
+ *
+ * <p>The configuration goes to a file that only this user can read, in a private temporary
+ * directory that is removed after every run, also after a failure, a timeout or an interrupt. A
+ * non-zero exit becomes the {@link SubmitException} of the client's exit code (aurora-spec §2.4)
+ * with the client's own stderr in the message. A client that does not finish within the timeout is
+ * stopped, with every process it started.
+ */
+public final class AuroraCliSubmitter implements Submitter {
+
+  /** The name this submitter is selected by. */
+  public static final String NAME = "cli";
+
+  /** The client looked up on {@code PATH} when none is configured. */
+  public static final String DEFAULT_BINARY = "aurora";
+
+  /**
+   * How long one client run may take by default. {@code job killall} waits until every task is
+   * dead, which takes a while on a busy cluster.
+   */
+  public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(5);
+
+  private final AuroraClient client;
+
+  /** {@code aurora} from {@code PATH}, with the default timeout. */
+  public AuroraCliSubmitter() {
+    this(DEFAULT_BINARY, DEFAULT_TIMEOUT);
+  }
+
+  /**
+   * @param auroraBinary the client: a path, or a name looked up on {@code PATH}
+   * @param timeout how long one client run may take before it is stopped
+   */
+  public AuroraCliSubmitter(String auroraBinary, Duration timeout) {
+    this(auroraBinary, timeout, Map.of(), Path.of(System.getProperty("java.io.tmpdir")));
+  }
+
+  /**
+   * @param auroraBinary the client: a path, or a name looked up on {@code PATH}
+   * @param timeout how long one client run may take before it is stopped
+   * @param environment variables for the client on top of this process's environment (such as
+   *     {@code AURORA_CONFIG_ROOT}); a {@code PATH} given here is also where {@code auroraBinary}
+   *     is looked up
+   * @param tempRoot the directory the private temporary directories are made in
+   */
+  public AuroraCliSubmitter(
+      String auroraBinary, Duration timeout, Map<String, String> environment, Path tempRoot) {
+    this.client = new AuroraClient(auroraBinary, timeout, environment, tempRoot);
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public SubmitResult create(AuroraJobConfig config) throws SubmitException {
+    Objects.requireNonNull(config, "config");
+    // The client refuses `job create` for a cron job (exit 4); cron jobs are scheduled instead.
+    boolean cron = config.cron();
+    List<String> args =
+        cron
+            ? List.of("cron", "schedule", "--read-json", config.key().toString())
+            : List.of("job", "create", "--read-json", config.key().toString());
+    AuroraClient.Run run = check(client.run(args, config.bytes(), fileName(config.key())));
+    String marker = cron ? "Cron job scheduled" : "Job create succeeded";
+    String message =
+        ClientOutput.summaryLine(run.stdout(), marker, cron ? "cron job scheduled" : "job created");
+    return new SubmitResult(
+        config.key(),
+        cron ? SubmitResult.Action.SCHEDULE_CRON : SubmitResult.Action.CREATE,
+        message,
+        ClientOutput.firstUrl(run.stdout()),
+        Optional.empty(),
+        Optional.empty());
+  }
+
+  @Override
+  public SubmitResult update(AuroraJobConfig config) throws SubmitException {
+    Objects.requireNonNull(config, "config");
+    JobKey key = config.key();
+    if (config.cron()) {
+      throw new SubmitException.CommandFailed(
+          "cannot update "
+              + key
+              + ": it is a cron job; cron jobs are replaced by scheduling them again (create)");
+    }
+    if (!config.service()) {
+      throw new SubmitException.CommandFailed(
+          "cannot update "
+              + key
+              + ": only a service (\"service\": true) can be updated; kill the job and create it"
+              + " again");
+    }
+    // The scheduler would quietly create a missing job from an update; refuse, so that an update
+    // of a mistyped key does not start a second copy of the service.
+    JobStatus current = status(key);
+    if (current.tasks().stream().noneMatch(t -> ClientOutput.ACTIVE_STATES.contains(t.status()))) {
+      throw new SubmitException.CommandFailed(
+          "cannot update "
+              + key
+              + ": the job has no active tasks on the cluster; create it first (create)");
+    }
+    AuroraClient.Run run =
+        check(
+            client.run(
+                List.of("update", "start", "--read-json", key.toString()),
+                config.bytes(),
+                fileName(key)));
+    String started =
+        ClientOutput.summaryLine(run.stdout(), "Job update has started", "update started");
+    Optional<String> pageUrl = ClientOutput.firstUrl(run.stdout());
+    Optional<ClientOutput.UpdatePage> page = pageUrl.flatMap(ClientOutput::updatePage);
+    Optional<String> jobUrl = page.map(ClientOutput.UpdatePage::jobUrl).or(() -> pageUrl);
+    Optional<String> updateId = page.map(ClientOutput.UpdatePage::updateId);
+    if (pageUrl.isEmpty()) {
+      // No update page: the scheduler answered without starting one ("Job is unchanged by
+      // proposed update."); there is no update to ask about.
+      return new SubmitResult(
+          key, SubmitResult.Action.UPDATE, started, jobUrl, Optional.empty(), Optional.empty());
+    }
+    Optional<String> state = Optional.empty();
+    String message = started;
+    AuroraClient.Run info = client.run(List.of("update", "info", key.toString()), null, null);
+    if (info.exitCode() == ExitCodes.OK) {
+      ClientOutput.UpdateInfo parsed = ClientOutput.updateInfo(info.stdout());
+      boolean same = updateId.isEmpty() || parsed.updateId().equals(updateId);
+      if (same) {
+        state = parsed.status();
+        updateId = updateId.or(parsed::updateId);
+      }
+    } else {
+      // The update has started; failing to read its state must not report the update as failed.
+      message = started + " (its state is unknown: " + ExitCodes.failure(info).getMessage() + ")";
+    }
+    return new SubmitResult(key, SubmitResult.Action.UPDATE, message, jobUrl, updateId, state);
+  }
+
+  @Override
+  public SubmitResult kill(JobKey key) throws SubmitException {
+    Objects.requireNonNull(key, "key");
+    AuroraClient.Run run = check(client.run(List.of("job", "killall", key.toString()), null, null));
+    return SubmitResult.of(
+        key,
+        SubmitResult.Action.KILL,
+        ClientOutput.summaryLine(run.stdout(), "Job killall succeeded", "job killed"));
+  }
+
+  @Override
+  public JobStatus status(JobKey key) throws SubmitException {
+    Objects.requireNonNull(key, "key");
+    AuroraClient.Run run = client.run(List.of("job", "status", key.toString()), null, null);
+    if (run.exitCode() == ExitCodes.INVALID_PARAMETER
+        && run.stderr().contains("Found no jobs matching")) {
+      // The client's answer for a job the scheduler does not know: it has no tasks.
+      return new JobStatus(key, List.of(), run.stderr().strip());
+    }
+    check(run);
+    return new JobStatus(key, ClientOutput.tasks(run.stdout()), run.stdout());
+  }
+
+  private static AuroraClient.Run check(AuroraClient.Run run) throws SubmitException {
+    if (run.exitCode() != ExitCodes.OK) {
+      throw ExitCodes.failure(run);
+    }
+    return run;
+  }
+
+  /** The config file's name: the job's name, so the client's messages point at something clear. */
+  private static String fileName(JobKey key) {
+    return key.name() + ".json";
+  }
+
+  @Override
+  public String toString() {
+    return "AuroraCliSubmitter[" + NAME + "]";
+  }
+}
