@@ -1,0 +1,59 @@
+package io.nixaurora.nix.cache;
+
+import io.nixaurora.api.CacheException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where a binary cache's files live. Keys are relative to the cache root ({@code nix-cache-info},
+ * {@code <hash>.narinfo}, {@code nar/<b32>.nar.zst}). Implementations are thread-safe; a write
+ * either fully replaces the key or leaves it untouched. Small on purpose, so that an S3 target can
+ * be added beside {@link FileTarget} and {@link HttpTarget}.
+ */
+public interface BinaryCacheTarget extends AutoCloseable {
+
+  /**
+   * Opens the target for {@code url}.
+   *
+   * @param credentials credentials for HTTP caches (from a netrc file or configuration)
+   */
+  static BinaryCacheTarget open(CacheUrl url, Optional<Credentials> credentials)
+      throws CacheException {
+    return url.isFile() ? FileTarget.open(url) : new HttpTarget(url, credentials);
+  }
+
+  /** The cache's address. */
+  CacheUrl url();
+
+  /** Whether {@code key} exists. */
+  boolean exists(String key) throws CacheException;
+
+  /** The content of a small file ({@code narinfo}, {@code nix-cache-info}), or empty if absent. */
+  Optional<byte[]> read(String key) throws CacheException;
+
+  /** A stream of a (possibly large) file; the caller closes it. */
+  InputStream open(String key) throws CacheException;
+
+  /** Writes {@code content} to {@code key}. */
+  void write(String key, byte[] content, String contentType) throws CacheException;
+
+  /**
+   * Writes the file {@code staged} (made in {@link #stagingDirectory()}) to {@code key}, streaming.
+   * The staged file is moved or deleted.
+   */
+  void writeFile(String key, Path staged, String contentType) throws CacheException;
+
+  /** A directory for temporary files that {@link #writeFile} can consume cheaply. */
+  Path stagingDirectory() throws CacheException;
+
+  /** How many requests are worth running at once (1 for a local directory). */
+  int concurrency();
+
+  /** The keys of every narinfo, when the target can list them (a directory can; HTTP cannot). */
+  Optional<List<String>> listNarInfos() throws CacheException;
+
+  @Override
+  void close();
+}

@@ -1,0 +1,452 @@
+package io.nixaurora.nix.cache;
+
+import io.nixaurora.api.CacheException;
+import io.nixaurora.api.NixException;
+import io.nixaurora.api.StorePath;
+import io.nixaurora.api.event.EventListener;
+import io.nixaurora.api.event.LogEvent;
+import io.nixaurora.api.event.ProgressEvent;
+import io.nixaurora.nix.local.NixStore;
+import io.nixaurora.nix.local.PathInfo;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Pushes closures to a binary cache, like {@code nix copy --to}, but in parallel:
+ *
+ * <ol>
+ *   <li>the closure and its metadata are read from Nix once;
+ *   <li>which narinfos exist is asked of the cache, in parallel (never of a local cache: a cache
+ *       can lose files, and a stale "already pushed" record would then hide them);
+ *   <li>missing paths, largest first, are serialised from the file system, checked against the
+ *       store database's NarHash/NarSize, compressed and hashed on {@code jobs} threads, and
+ *       uploaded on the target's connections;
+ *   <li>each narinfo is written only after its NAR and the narinfos of all its references (the
+ *       closure invariant substituters rely on), so a push killed at any moment leaves no narinfo
+ *       whose NAR or references are missing.
+ * </ol>
+ */
+public final class CachePusher {
+
+  static final String CACHE_INFO = "nix-cache-info";
+  static final String CACHE_INFO_CONTENT = "StoreDir: /nix/store\nWantMassQuery: 1\nPriority: 30\n";
+
+  /** NARs smaller than this are PUT without asking first: a HEAD costs as much as the PUT. */
+  private static final long HEAD_BEFORE_PUT = 64 * 1024;
+
+  private final NixStore store;
+  private final BinaryCacheTarget target;
+  private final Optional<SigningKey> key;
+  private final Compression compression;
+  private final int jobs;
+  private final EventListener events;
+
+  private CachePusher(Builder b) {
+    this.store = b.store;
+    this.target = Objects.requireNonNull(b.target, "target");
+    this.key = Optional.ofNullable(b.key);
+    this.compression = b.compression;
+    this.jobs = b.jobs;
+    this.events = b.events;
+  }
+
+  /** A builder; a target is required, a store only for {@link #push(Collection)}. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Configures a {@link CachePusher}. */
+  public static final class Builder {
+    private NixStore store;
+    private BinaryCacheTarget target;
+    private SigningKey key;
+    private Compression compression = Compression.ZSTD;
+    private int jobs = Runtime.getRuntime().availableProcessors();
+    private EventListener events = EventListener.NONE;
+
+    private Builder() {}
+
+    /** The local store the closures are read from. */
+    public Builder store(NixStore store) {
+      this.store = store;
+      return this;
+    }
+
+    public Builder target(BinaryCacheTarget target) {
+      this.target = target;
+      return this;
+    }
+
+    /** The key narinfos are signed with; without one they carry only the store's signatures. */
+    public Builder signingKey(SigningKey key) {
+      this.key = key;
+      return this;
+    }
+
+    public Builder compression(Compression compression) {
+      this.compression = Objects.requireNonNull(compression, "compression");
+      return this;
+    }
+
+    /** Threads that serialise and compress NARs (default: the number of processors). */
+    public Builder jobs(int jobs) {
+      if (jobs < 1) {
+        throw new IllegalArgumentException("jobs: must be at least 1, got " + jobs);
+      }
+      this.jobs = jobs;
+      return this;
+    }
+
+    public Builder events(EventListener events) {
+      this.events = Objects.requireNonNull(events, "events");
+      return this;
+    }
+
+    public CachePusher build() {
+      return new CachePusher(this);
+    }
+  }
+
+  /**
+   * Pushes the closures of {@code roots}.
+   *
+   * @throws NixException when Nix cannot read the closure (a root is not valid locally)
+   * @throws CacheException when the cache refuses or fails, or a local path is corrupt
+   */
+  public PushSummary push(Collection<StorePath> roots) throws NixException, CacheException {
+    if (store == null) {
+      throw new IllegalStateException("CachePusher: no NixStore to read closures from");
+    }
+    return pushClosure(store.closure(roots));
+  }
+
+  /**
+   * Pushes {@code closure}, a closed set of paths in dependency order (as {@link NixStore#closure}
+   * returns it).
+   */
+  public PushSummary pushClosure(List<PathInfo> closure) throws CacheException {
+    long start = System.nanoTime();
+    ensureCacheInfo();
+    ExecutorService io = Executors.newFixedThreadPool(target.concurrency(), daemon("cache-io"));
+    ExecutorService cpu = Executors.newFixedThreadPool(jobs, daemon("cache-nar"));
+    try {
+      List<PathInfo> missing = missing(closure, io);
+      events.on(
+          LogEvent.debug(
+              closure.size()
+                  - missing.size()
+                  + " of "
+                  + closure.size()
+                  + " paths already in "
+                  + target.url()));
+      Upload upload = new Upload(missing, io, cpu);
+      upload.run();
+      PushSummary summary =
+          new PushSummary(
+              missing.size(),
+              closure.size() - missing.size(),
+              upload.narBytes.get(),
+              upload.fileBytes.get(),
+              Duration.ofNanos(System.nanoTime() - start));
+      events.on(LogEvent.info(summary + " to " + target.url()));
+      return summary;
+    } finally {
+      cpu.shutdownNow();
+      io.shutdownNow();
+    }
+  }
+
+  private void ensureCacheInfo() throws CacheException {
+    Optional<byte[]> info = target.read(CACHE_INFO);
+    if (info.isEmpty()) {
+      target.write(
+          CACHE_INFO, CACHE_INFO_CONTENT.getBytes(StandardCharsets.UTF_8), "text/x-nix-cache-info");
+      return;
+    }
+    for (String line : new String(info.get(), StandardCharsets.UTF_8).split("\n")) {
+      if (line.startsWith("StoreDir:") && !line.substring(9).strip().equals(StorePath.STORE_DIR)) {
+        throw new CacheException(
+            CacheException.Kind.FAILURE,
+            target.url()
+                + " is a cache for store "
+                + line.substring(9).strip()
+                + ", not /nix/store");
+      }
+    }
+  }
+
+  private List<PathInfo> missing(List<PathInfo> closure, ExecutorService io) throws CacheException {
+    List<CompletableFuture<Boolean>> present = new ArrayList<>(closure.size());
+    for (PathInfo p : closure) {
+      present.add(
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return target.exists(NarInfo.key(p.path()));
+                } catch (CacheException e) {
+                  throw new CompletionException(e);
+                }
+              },
+              io));
+    }
+    List<PathInfo> missing = new ArrayList<>();
+    for (int i = 0; i < closure.size(); i++) {
+      if (!join(present.get(i))) {
+        missing.add(closure.get(i));
+      }
+    }
+    return missing;
+  }
+
+  /** A NAR file written to the staging directory, ready to upload. */
+  private record Staged(Path file, NixHash fileHash, long fileSize, NixHash narHash) {}
+
+  /** One push of the missing paths: the futures graph and its counters. */
+  private final class Upload {
+    private final List<PathInfo> missing;
+    private final ExecutorService io;
+    private final ExecutorService cpu;
+    private final AtomicBoolean failed = new AtomicBoolean();
+    private final AtomicReference<CacheException> firstFailure = new AtomicReference<>();
+    private final AtomicLong narBytes = new AtomicLong();
+    private final AtomicLong fileBytes = new AtomicLong();
+    private final AtomicLong bytesDone = new AtomicLong();
+    private final AtomicInteger pathsDone = new AtomicInteger();
+    private final long totalBytes;
+
+    Upload(List<PathInfo> missing, ExecutorService io, ExecutorService cpu) {
+      this.missing = missing;
+      this.io = io;
+      this.cpu = cpu;
+      this.totalBytes = missing.stream().mapToLong(PathInfo::narSize).sum();
+    }
+
+    void run() throws CacheException {
+      // Start the NARs largest first so that the longest one does not begin last.
+      List<PathInfo> bySize = new ArrayList<>(missing);
+      bySize.sort(Comparator.comparingLong(PathInfo::narSize).reversed());
+      Map<StorePath, CompletableFuture<NarInfo>> nars = new HashMap<>();
+      for (PathInfo p : bySize) {
+        nars.put(
+            p.path(),
+            CompletableFuture.supplyAsync(() -> unchecked(() -> stage(p)), cpu)
+                .thenApplyAsync(s -> unchecked(() -> uploadNar(p, s)), io));
+      }
+      // Then chain each narinfo after its NAR and its references' narinfos. `missing` is in
+      // dependency order, so a reference's future always exists already.
+      Map<StorePath, CompletableFuture<Void>> written = new HashMap<>();
+      for (PathInfo p : missing) {
+        List<CompletableFuture<?>> before = new ArrayList<>();
+        before.add(nars.get(p.path()));
+        for (StorePath ref : p.references()) {
+          CompletableFuture<Void> w = written.get(ref);
+          if (w != null && !ref.equals(p.path())) {
+            before.add(w);
+          }
+        }
+        CompletableFuture<NarInfo> nar = nars.get(p.path());
+        written.put(
+            p.path(),
+            CompletableFuture.allOf(before.toArray(CompletableFuture[]::new))
+                .thenRunAsync(() -> unchecked(() -> writeNarInfo(nar.join())), io));
+      }
+      try {
+        join(CompletableFuture.allOf(written.values().toArray(CompletableFuture[]::new)));
+      } catch (CacheException e) {
+        CacheException first = firstFailure.get();
+        throw first != null ? first : e;
+      }
+    }
+
+    private Staged stage(PathInfo p) throws CacheException {
+      if (failed.get()) {
+        throw new CacheException(CacheException.Kind.FAILURE, "push cancelled");
+      }
+      Path file;
+      try {
+        file = Files.createTempFile(target.stagingDirectory(), ".nar-", ".tmp");
+      } catch (IOException e) {
+        throw new CacheException(
+            CacheException.Kind.FAILURE,
+            "cannot create a temporary file in " + stagingDir() + ": " + e.getMessage(),
+            e);
+      }
+      try {
+        HashingOutputStream fileHashing;
+        HashingOutputStream narHashing;
+        try (OutputStream fileOut =
+            new BufferedOutputStream(Files.newOutputStream(file), 256 * 1024)) {
+          fileHashing = new HashingOutputStream(fileOut);
+          OutputStream compressed = compression.compress(fileHashing, p.narSize());
+          narHashing = new HashingOutputStream(compressed);
+          try (OutputStream narOut = new BufferedOutputStream(narHashing, 64 * 1024)) {
+            NarWriter.write(Path.of(p.path().toString()), narOut);
+          }
+        }
+        NixHash narHash = narHashing.hash();
+        NixHash expected = NixHash.parse(p.narHash());
+        if (!narHash.equals(expected) || narHashing.count() != p.narSize()) {
+          throw new CacheException(
+              CacheException.Kind.FAILURE,
+              "store path "
+                  + p.path()
+                  + " is corrupt: its contents hash to "
+                  + narHash
+                  + " ("
+                  + narHashing.count()
+                  + " bytes) but the Nix database says "
+                  + expected
+                  + " ("
+                  + p.narSize()
+                  + " bytes); repair it with `nix-store --verify --check-contents --repair`"
+                  + " (or the JVM is not running with a UTF-8 file-name encoding)");
+        }
+        return new Staged(file, fileHashing.hash(), fileHashing.count(), narHash);
+      } catch (IOException | IllegalArgumentException e) {
+        deleteQuietly(file);
+        throw new CacheException(
+            CacheException.Kind.FAILURE, "cannot serialise " + p.path() + ": " + e.getMessage(), e);
+      } catch (CacheException e) {
+        deleteQuietly(file);
+        throw e;
+      }
+    }
+
+    private String stagingDir() {
+      try {
+        return target.stagingDirectory().toString();
+      } catch (CacheException e) {
+        return "the staging directory";
+      }
+    }
+
+    private NarInfo uploadNar(PathInfo p, Staged s) throws CacheException {
+      String url = "nar/" + s.fileHash().base32() + ".nar" + compression.suffix();
+      if (failed.get()) {
+        deleteQuietly(s.file());
+        throw new CacheException(CacheException.Kind.FAILURE, "push cancelled");
+      }
+      // NAR files are named by their hash, so one that exists already holds these bytes.
+      if (target.concurrency() > 1 && s.fileSize() >= HEAD_BEFORE_PUT && target.exists(url)) {
+        deleteQuietly(s.file());
+      } else {
+        target.writeFile(url, s.file(), "application/x-nix-nar");
+      }
+      narBytes.addAndGet(p.narSize());
+      fileBytes.addAndGet(s.fileSize());
+      events.on(
+          new ProgressEvent(
+              "push",
+              p.path().toString(),
+              bytesDone.addAndGet(p.narSize()),
+              totalBytes,
+              ProgressEvent.Unit.BYTES));
+      NarInfo info =
+          new NarInfo(
+              p.path(),
+              url,
+              compression.nixName(),
+              Optional.of(s.fileHash()),
+              s.fileSize(),
+              s.narHash(),
+              p.narSize(),
+              p.references(),
+              p.deriver(),
+              p.signatures(),
+              p.ca());
+      return key.map(info::signedWith).orElse(info);
+    }
+
+    private Void writeNarInfo(NarInfo info) throws CacheException {
+      if (failed.get()) {
+        throw new CacheException(CacheException.Kind.FAILURE, "push cancelled");
+      }
+      target.write(
+          NarInfo.key(info.storePath()),
+          info.toText().getBytes(StandardCharsets.UTF_8),
+          "text/x-nix-narinfo");
+      events.on(
+          new ProgressEvent(
+              "push",
+              info.storePath().toString(),
+              pathsDone.incrementAndGet(),
+              missing.size(),
+              ProgressEvent.Unit.PATHS));
+      return null;
+    }
+
+    private <T> T unchecked(CacheCall<T> call) {
+      try {
+        return call.call();
+      } catch (CacheException e) {
+        if (!failed.getAndSet(true)) {
+          firstFailure.set(e);
+        }
+        throw new CompletionException(e);
+      } catch (RuntimeException e) {
+        failed.set(true);
+        throw e;
+      }
+    }
+  }
+
+  @FunctionalInterface
+  private interface CacheCall<T> {
+    T call() throws CacheException;
+  }
+
+  /** Waits for {@code f}; the first real cause, not "push cancelled", is thrown. */
+  private static <T> T join(CompletableFuture<T> f) throws CacheException {
+    try {
+      return f.join();
+    } catch (CompletionException e) {
+      Throwable c = e.getCause();
+      if (c instanceof CacheException ce) {
+        throw ce;
+      }
+      if (c instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new CacheException(CacheException.Kind.FAILURE, String.valueOf(c), c);
+    }
+  }
+
+  private static void deleteQuietly(Path p) {
+    try {
+      Files.deleteIfExists(p);
+    } catch (IOException ignored) {
+      // A leftover temporary file is never read as a cache entry.
+    }
+  }
+
+  private static ThreadFactory daemon(String name) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+}

@@ -1,0 +1,115 @@
+package io.nixaurora.nix.cache;
+
+import com.github.luben.zstd.RecyclingBufferPool;
+import com.github.luben.zstd.ZstdOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.stream.Collectors;
+import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
+import org.apache.commons.compress.compressors.zstandard.ZstdCompressorInputStream;
+import org.tukaani.xz.BasicArrayCache;
+import org.tukaani.xz.LZMA2Options;
+import org.tukaani.xz.UnsupportedOptionsException;
+import org.tukaani.xz.XZOutputStream;
+
+/**
+ * How NAR files are compressed in a cache: the narinfo {@code Compression} name and the file suffix
+ * Nix uses for it.
+ */
+public enum Compression {
+  /** Zstandard level 3: about as fast as no compression, half the size. The default. */
+  ZSTD("zstd", ".zst"),
+  /** xz preset 6, like Nix's default: smallest, but about 70× slower than zstd. */
+  XZ("xz", ".xz"),
+  /** No compression, for content that is already compressed. */
+  NONE("none", "");
+
+  /** NARs larger than this are compressed by zstd with two worker threads. */
+  private static final long ZSTD_WORKERS_THRESHOLD = 8L << 20;
+
+  private static final int ZSTD_LEVEL = 3;
+  private static final int XZ_PRESET = 6;
+
+  private final String nixName;
+  private final String suffix;
+
+  Compression(String nixName, String suffix) {
+    this.nixName = nixName;
+    this.suffix = suffix;
+  }
+
+  /** The name in a narinfo and in {@code ?compression=}. */
+  public String nixName() {
+    return nixName;
+  }
+
+  /** The NAR file suffix after {@code .nar}. */
+  public String suffix() {
+    return suffix;
+  }
+
+  /**
+   * The compression named {@code name} ({@code zstd}, {@code xz} or {@code none}).
+   *
+   * @throws IllegalArgumentException listing the supported names
+   */
+  public static Compression named(String name) {
+    for (Compression c : values()) {
+      if (c.nixName.equals(name.toLowerCase(Locale.ROOT))) {
+        return c;
+      }
+    }
+    throw new IllegalArgumentException(
+        "compression: '"
+            + name
+            + "' is not supported (use one of "
+            + Arrays.stream(values()).map(Compression::nixName).collect(Collectors.joining(", "))
+            + ")");
+  }
+
+  /**
+   * A stream compressing into {@code out}; closing it finishes the compressed stream and closes
+   * {@code out}.
+   *
+   * @param inputSize the uncompressed size, to size buffers (xz's dictionary never exceeds it)
+   */
+  public OutputStream compress(OutputStream out, long inputSize) throws IOException {
+    switch (this) {
+      case ZSTD -> {
+        ZstdOutputStream z = new ZstdOutputStream(out, RecyclingBufferPool.INSTANCE);
+        z.setLevel(ZSTD_LEVEL);
+        if (inputSize > ZSTD_WORKERS_THRESHOLD) {
+          z.setWorkers(2);
+        }
+        return z;
+      }
+      case XZ -> {
+        LZMA2Options options = new LZMA2Options(XZ_PRESET);
+        // A dictionary larger than the input only costs memory and time; same output format.
+        int dict =
+            (int) Math.max(LZMA2Options.DICT_SIZE_MIN, Math.min(options.getDictSize(), inputSize));
+        try {
+          options.setDictSize(dict);
+        } catch (UnsupportedOptionsException e) {
+          throw new IOException("xz dictionary size " + dict + " rejected", e);
+        }
+        return new XZOutputStream(out, options, BasicArrayCache.getInstance());
+      }
+      default -> {
+        return out;
+      }
+    }
+  }
+
+  /** A stream decompressing {@code in}. */
+  public InputStream decompress(InputStream in) throws IOException {
+    return switch (this) {
+      case ZSTD -> new ZstdCompressorInputStream(in);
+      case XZ -> new XZCompressorInputStream(in);
+      case NONE -> in;
+    };
+  }
+}

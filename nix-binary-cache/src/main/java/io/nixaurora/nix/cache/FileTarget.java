@@ -1,0 +1,166 @@
+package io.nixaurora.nix.cache;
+
+import io.nixaurora.api.CacheException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A {@code file:///dir} cache. Every write goes to a temporary file in the destination's directory
+ * and is then renamed over the key, so a reader (or a killed writer) never sees half a file; this
+ * is what Nix's local binary cache store does too.
+ */
+public final class FileTarget implements BinaryCacheTarget {
+
+  private final CacheUrl url;
+  private final Path root;
+  private final Path staging;
+  private final AtomicLong counter = new AtomicLong();
+  private final long pid = ProcessHandle.current().pid();
+
+  private FileTarget(CacheUrl url, Path root) {
+    this.url = url;
+    this.root = root;
+    this.staging = root.resolve("nar");
+  }
+
+  /**
+   * Opens (creating the directories Nix creates: the root, {@code nar/}, {@code log/}, {@code
+   * realisations/}) the cache at {@code url}.
+   */
+  public static FileTarget open(CacheUrl url) throws CacheException {
+    Path root = url.directory();
+    try {
+      for (String d : List.of("nar", "log", "realisations")) {
+        Files.createDirectories(root.resolve(d));
+      }
+    } catch (IOException e) {
+      throw new CacheException(
+          CacheException.Kind.FAILURE, "cannot create cache directory " + root + ": " + e, e);
+    }
+    return new FileTarget(url, root);
+  }
+
+  @Override
+  public CacheUrl url() {
+    return url;
+  }
+
+  private Path resolve(String key) {
+    Path p = root.resolve(key).normalize();
+    if (!p.startsWith(root)) {
+      throw new IllegalArgumentException("cache key '" + key + "' leaves the cache");
+    }
+    return p;
+  }
+
+  @Override
+  public boolean exists(String key) {
+    return Files.exists(resolve(key));
+  }
+
+  @Override
+  public Optional<byte[]> read(String key) throws CacheException {
+    try {
+      return Optional.of(Files.readAllBytes(resolve(key)));
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    } catch (IOException e) {
+      throw failure("cannot read " + resolve(key), e);
+    }
+  }
+
+  @Override
+  public InputStream open(String key) throws CacheException {
+    try {
+      return Files.newInputStream(resolve(key));
+    } catch (IOException e) {
+      throw failure("cannot read " + resolve(key), e);
+    }
+  }
+
+  @Override
+  public void write(String key, byte[] content, String contentType) throws CacheException {
+    Path dest = resolve(key);
+    Path tmp = tempFor(dest);
+    try {
+      Files.createDirectories(dest.getParent());
+      Files.write(tmp, content);
+      commit(tmp, dest);
+    } catch (IOException e) {
+      deleteQuietly(tmp);
+      throw failure("cannot write " + dest, e);
+    }
+  }
+
+  @Override
+  public void writeFile(String key, Path staged, String contentType) throws CacheException {
+    Path dest = resolve(key);
+    try {
+      Files.createDirectories(dest.getParent());
+      commit(staged, dest);
+    } catch (IOException e) {
+      deleteQuietly(staged);
+      throw failure("cannot write " + dest, e);
+    }
+  }
+
+  private static void commit(Path tmp, Path dest) throws IOException {
+    // Readable by everyone: the cache may be served by a web server or read by a daemon.
+    Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
+    Files.move(tmp, dest, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  private Path tempFor(Path dest) {
+    return dest.resolveSibling(
+        "." + dest.getFileName() + ".tmp." + pid + "." + counter.incrementAndGet());
+  }
+
+  @Override
+  public Path stagingDirectory() {
+    return staging;
+  }
+
+  @Override
+  public int concurrency() {
+    return 1;
+  }
+
+  @Override
+  public Optional<List<String>> listNarInfos() throws CacheException {
+    List<String> keys = new ArrayList<>();
+    try (DirectoryStream<Path> s = Files.newDirectoryStream(root, "*.narinfo")) {
+      for (Path p : s) {
+        keys.add(p.getFileName().toString());
+      }
+    } catch (IOException e) {
+      throw failure("cannot list " + root, e);
+    }
+    keys.sort(null);
+    return Optional.of(keys);
+  }
+
+  private static void deleteQuietly(Path p) {
+    try {
+      Files.deleteIfExists(p);
+    } catch (IOException ignored) {
+      // Best effort: a leftover temp file is never read as a cache entry.
+    }
+  }
+
+  private static CacheException failure(String message, IOException e) {
+    return new CacheException(CacheException.Kind.FAILURE, message + ": " + e.getMessage(), e);
+  }
+
+  @Override
+  public void close() {}
+}

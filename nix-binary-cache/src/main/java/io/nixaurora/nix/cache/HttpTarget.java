@@ -1,0 +1,257 @@
+package io.nixaurora.nix.cache;
+
+import io.nixaurora.api.CacheException;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * An {@code http(s)://host/prefix} cache, spoken to as Nix's HTTP binary cache store does: HEAD or
+ * GET to check and read, PUT to write (the server must accept PUT, e.g. nginx with {@code
+ * dav_methods PUT}). 404 and 403 on a check mean "absent" (S3 answers 403 for missing keys). 5xx
+ * answers and timeouts are retried with exponential backoff; any other 4xx fails with the URL and
+ * status. TLS is verified with the JDK's default trust store. NAR uploads stream from a file.
+ */
+public final class HttpTarget implements BinaryCacheTarget {
+
+  private static final int ATTEMPTS = 5;
+  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+  private static final Duration SMALL_REQUEST_TIMEOUT = Duration.ofSeconds(60);
+  private static final int CONCURRENCY = 16;
+
+  private final CacheUrl url;
+  private final Optional<String> authorization;
+  private final HttpClient client;
+
+  /**
+   * @param credentials sent as HTTP Basic authentication with every request
+   */
+  public HttpTarget(CacheUrl url, Optional<Credentials> credentials) {
+    if (url.isFile()) {
+      throw new IllegalArgumentException(url + " is not an HTTP cache");
+    }
+    this.url = url;
+    Optional<Credentials> creds = credentials;
+    String userInfo = url.base().getUserInfo();
+    if (creds.isEmpty() && userInfo != null && userInfo.contains(":")) {
+      int c = userInfo.indexOf(':');
+      creds = Optional.of(new Credentials(userInfo.substring(0, c), userInfo.substring(c + 1)));
+    }
+    this.authorization = creds.map(Credentials::basicAuthorization);
+    this.client =
+        HttpClient.newBuilder()
+            .connectTimeout(CONNECT_TIMEOUT)
+            // Plain http: no h2c upgrade dance; https negotiates HTTP/2 through ALPN.
+            .version(
+                url.scheme().equals("http")
+                    ? HttpClient.Version.HTTP_1_1
+                    : HttpClient.Version.HTTP_2)
+            .followRedirects(HttpClient.Redirect.NORMAL)
+            .build();
+  }
+
+  @Override
+  public CacheUrl url() {
+    return url;
+  }
+
+  private URI uri(String key) {
+    return URI.create(url.base().toString() + "/" + key);
+  }
+
+  /** The URL of a key for messages: never the user info. */
+  private String shown(String key) {
+    return url.substituterUrl() + "/" + key;
+  }
+
+  private HttpRequest.Builder request(String key, Duration timeout) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(uri(key)).timeout(timeout);
+    authorization.ifPresent(a -> b.header("Authorization", a));
+    return b;
+  }
+
+  @Override
+  public boolean exists(String key) throws CacheException {
+    HttpRequest req =
+        request(key, SMALL_REQUEST_TIMEOUT)
+            .method("HEAD", HttpRequest.BodyPublishers.noBody())
+            .build();
+    HttpResponse<Void> r = send("HEAD", key, req, HttpResponse.BodyHandlers.discarding(), true);
+    return ok(r.statusCode());
+  }
+
+  @Override
+  public Optional<byte[]> read(String key) throws CacheException {
+    HttpRequest req = request(key, SMALL_REQUEST_TIMEOUT).GET().build();
+    HttpResponse<byte[]> r = send("GET", key, req, HttpResponse.BodyHandlers.ofByteArray(), true);
+    return ok(r.statusCode()) ? Optional.of(r.body()) : Optional.empty();
+  }
+
+  @Override
+  public InputStream open(String key) throws CacheException {
+    HttpRequest req = request(key, Duration.ofHours(1)).GET().build();
+    HttpResponse<InputStream> r =
+        send("GET", key, req, HttpResponse.BodyHandlers.ofInputStream(), true);
+    if (!ok(r.statusCode())) {
+      try {
+        r.body().close();
+      } catch (IOException ignored) {
+        // Nothing to read from an absent file.
+      }
+      throw new CacheException(
+          CacheException.Kind.FAILURE,
+          "GET " + shown(key) + " answered " + r.statusCode(),
+          new FileNotFoundException(key));
+    }
+    return r.body();
+  }
+
+  @Override
+  public void write(String key, byte[] content, String contentType) throws CacheException {
+    HttpRequest req =
+        request(key, SMALL_REQUEST_TIMEOUT)
+            .header("Content-Type", contentType)
+            .PUT(HttpRequest.BodyPublishers.ofByteArray(content))
+            .build();
+    checkWritten(key, send("PUT", key, req, HttpResponse.BodyHandlers.discarding(), false));
+  }
+
+  @Override
+  public void writeFile(String key, Path staged, String contentType) throws CacheException {
+    try {
+      long size = Files.size(staged);
+      // Allow at least 1 MiB/s on top of the fixed timeout for large NARs.
+      Duration timeout = SMALL_REQUEST_TIMEOUT.plusSeconds(size >> 20);
+      HttpRequest req =
+          request(key, timeout)
+              .header("Content-Type", contentType)
+              .PUT(HttpRequest.BodyPublishers.ofFile(staged))
+              .build();
+      checkWritten(key, send("PUT", key, req, HttpResponse.BodyHandlers.discarding(), false));
+    } catch (IOException e) {
+      throw new CacheException(
+          CacheException.Kind.FAILURE, "cannot read staged file " + staged + ": " + e, e);
+    } finally {
+      try {
+        Files.deleteIfExists(staged);
+      } catch (IOException ignored) {
+        // A leftover file in the temp directory is harmless.
+      }
+    }
+  }
+
+  private void checkWritten(String key, HttpResponse<?> r) throws CacheException {
+    if (!ok(r.statusCode())) {
+      throw clientError("PUT", key, r.statusCode());
+    }
+  }
+
+  private static boolean ok(int status) {
+    return status >= 200 && status < 300;
+  }
+
+  private CacheException clientError(String method, String key, int status) {
+    CacheException.Kind kind =
+        status == 401 || status == 403
+            ? CacheException.Kind.AUTHENTICATION
+            : CacheException.Kind.FAILURE;
+    return new CacheException(
+        kind, method + " " + shown(key) + " failed with HTTP status " + status);
+  }
+
+  /**
+   * Sends with retries on transport errors, timeouts, 5xx and 429. For checks ({@code absentOk}),
+   * 404 and 403 come back as answers; any other 4xx throws.
+   */
+  private <T> HttpResponse<T> send(
+      String method,
+      String key,
+      HttpRequest req,
+      HttpResponse.BodyHandler<T> handler,
+      boolean absentOk)
+      throws CacheException {
+    long backoffMillis = 200;
+    for (int attempt = 1; ; attempt++) {
+      String failure;
+      IOException cause = null;
+      try {
+        HttpResponse<T> r = client.send(req, handler);
+        int s = r.statusCode();
+        if (s < 400 || (absentOk && (s == 404 || s == 403))) {
+          return r;
+        }
+        if (s < 500 && s != 429) {
+          discard(r);
+          throw clientError(method, key, s);
+        }
+        discard(r);
+        failure = method + " " + shown(key) + " failed with HTTP status " + s;
+      } catch (IOException e) {
+        cause = e;
+        failure = method + " " + shown(key) + " failed: " + e;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new CacheException(
+            CacheException.Kind.NETWORK, method + " " + shown(key) + " was interrupted", e);
+      }
+      if (attempt >= ATTEMPTS) {
+        throw new CacheException(
+            cause != null ? CacheException.Kind.NETWORK : CacheException.Kind.FAILURE,
+            failure + " (after " + ATTEMPTS + " attempts)",
+            cause);
+      }
+      try {
+        Thread.sleep(backoffMillis + ThreadLocalRandom.current().nextLong(backoffMillis / 2 + 1));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new CacheException(CacheException.Kind.NETWORK, failure, e);
+      }
+      backoffMillis = Math.min(backoffMillis * 2, 5000);
+    }
+  }
+
+  private static void discard(HttpResponse<?> r) {
+    if (r.body() instanceof InputStream in) {
+      try {
+        in.close();
+      } catch (IOException ignored) {
+        // The body of an error answer is not needed.
+      }
+    }
+  }
+
+  @Override
+  public Path stagingDirectory() throws CacheException {
+    Path dir = Path.of(System.getProperty("java.io.tmpdir"), "nix-aurora-push");
+    try {
+      return Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new CacheException(CacheException.Kind.FAILURE, "cannot create " + dir + ": " + e, e);
+    }
+  }
+
+  @Override
+  public int concurrency() {
+    return CONCURRENCY;
+  }
+
+  @Override
+  public Optional<List<String>> listNarInfos() {
+    return Optional.empty();
+  }
+
+  @Override
+  public void close() {
+    // HttpClient has no close() in Java 17; its threads end when it becomes unreachable.
+  }
+}

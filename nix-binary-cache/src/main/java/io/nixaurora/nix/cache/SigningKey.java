@@ -1,0 +1,194 @@
+package io.nixaurora.nix.cache;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.Signature;
+import java.security.interfaces.EdECPrivateKey;
+import java.security.interfaces.EdECPublicKey;
+import java.security.spec.EdECPrivateKeySpec;
+import java.security.spec.NamedParameterSpec;
+import java.util.Arrays;
+import java.util.Base64;
+
+/**
+ * A Nix binary-cache secret key: {@code NAME:base64(64 bytes)}, the 64 bytes being libsodium's
+ * secret key (32-byte seed, then the 32-byte public key), exactly as {@code nix-store
+ * --generate-binary-cache-key} writes it. Signs with the JDK's Ed25519 (deterministic, RFC 8032).
+ *
+ * <p>{@link #toString()} never shows the secret.
+ */
+public final class SigningKey {
+
+  private final String name;
+  private final byte[] seed;
+  private final PublicKey publicKey;
+  private final PrivateKey jdkKey;
+
+  private SigningKey(String name, byte[] seed, byte[] publicKey) {
+    this.name = checkName(name);
+    this.seed = seed.clone();
+    this.publicKey = new PublicKey(name, publicKey);
+    try {
+      this.jdkKey =
+          KeyFactory.getInstance("Ed25519")
+              .generatePrivate(new EdECPrivateKeySpec(NamedParameterSpec.ED25519, this.seed));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("the JDK has no Ed25519", e);
+    }
+  }
+
+  static String checkName(String name) {
+    if (name == null || name.isEmpty() || name.contains(":") || !name.strip().equals(name)) {
+      throw new IllegalArgumentException(
+          "key name: must be non-empty, without ':' or surrounding spaces");
+    }
+    return name;
+  }
+
+  /** A new random key named {@code name} (by convention {@code host-1}). */
+  public static SigningKey generate(String name) {
+    checkName(name);
+    try {
+      KeyPair pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+      byte[] seed =
+          ((EdECPrivateKey) pair.getPrivate())
+              .getBytes()
+              .orElseThrow(() -> new IllegalStateException("Ed25519 key without seed"));
+      byte[] pub = PublicKey.encode(((EdECPublicKey) pair.getPublic()).getPoint());
+      return new SigningKey(name, seed, pub);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("the JDK has no Ed25519", e);
+    }
+  }
+
+  /**
+   * Parses the content of a secret-key file. The message of a failure never contains the key.
+   *
+   * @throws IllegalArgumentException when it is not {@code NAME:base64(64 bytes)}
+   */
+  public static SigningKey parse(String text) {
+    String t = text.strip();
+    int colon = t.indexOf(':');
+    if (colon <= 0) {
+      throw new IllegalArgumentException("secret key: expected NAME:BASE64");
+    }
+    byte[] bytes;
+    try {
+      bytes = Base64.getDecoder().decode(t.substring(colon + 1));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("secret key '" + t.substring(0, colon) + "': not base64");
+    }
+    if (bytes.length != 64) {
+      throw new IllegalArgumentException(
+          "secret key '" + t.substring(0, colon) + "': expected 64 bytes, got " + bytes.length);
+    }
+    SigningKey key =
+        new SigningKey(
+            t.substring(0, colon),
+            Arrays.copyOfRange(bytes, 0, 32),
+            Arrays.copyOfRange(bytes, 32, 64));
+    Arrays.fill(bytes, (byte) 0);
+    // The file's public half must belong to its seed, or every signature would fail to verify.
+    String probe = "nix-aurora key check";
+    if (!key.publicKey.verifies(probe, key.sign(probe))) {
+      throw new IllegalArgumentException(
+          "secret key '" + key.name + "': its public half does not match its seed");
+    }
+    return key;
+  }
+
+  /**
+   * Reads a secret-key file.
+   *
+   * @throws IOException when the file cannot be read
+   * @throws IllegalArgumentException naming the file when it is not a secret key
+   */
+  public static SigningKey read(Path file) throws IOException {
+    String text = Files.readString(file, StandardCharsets.UTF_8);
+    try {
+      return parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The key's name. */
+  public String name() {
+    return name;
+  }
+
+  /** The public half, for {@code trusted-public-keys}. */
+  public PublicKey publicKey() {
+    return publicKey;
+  }
+
+  /** Signs {@code fingerprint}: returns {@code NAME:base64(64-byte signature)}. */
+  public String sign(String fingerprint) {
+    try {
+      Signature s = Signature.getInstance("Ed25519");
+      s.initSign(jdkKey);
+      s.update(fingerprint.getBytes(StandardCharsets.UTF_8));
+      return name + ":" + Base64.getEncoder().encodeToString(s.sign());
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("Ed25519 signing failed", e);
+    }
+  }
+
+  /**
+   * The secret-key file content, {@code NAME:base64(seed ‖ public)} with no trailing newline, as
+   * Nix writes it. Handle with care: this is the secret.
+   */
+  public String secretKeyText() {
+    byte[] all = new byte[64];
+    System.arraycopy(seed, 0, all, 0, 32);
+    System.arraycopy(publicKey.bytes(), 0, all, 32, 32);
+    String text = name + ":" + Base64.getEncoder().encodeToString(all);
+    Arrays.fill(all, (byte) 0);
+    return text;
+  }
+
+  /**
+   * Writes the secret file (mode 0600, created new: an existing file is never overwritten) and the
+   * public file, like {@code nix-store --generate-binary-cache-key NAME SECRET PUBLIC}.
+   *
+   * @throws FileAlreadyExistsException when either file exists
+   */
+  public void writeFiles(Path secretFile, Path publicFile) throws IOException {
+    if (Files.exists(secretFile)) {
+      throw new FileAlreadyExistsException(secretFile.toString());
+    }
+    if (Files.exists(publicFile)) {
+      throw new FileAlreadyExistsException(publicFile.toString());
+    }
+    Path dir = secretFile.toAbsolutePath().getParent();
+    Path tmp =
+        Files.createTempFile(
+            dir,
+            ".secret",
+            ".tmp",
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    try {
+      Files.writeString(tmp, secretKeyText(), StandardCharsets.UTF_8);
+      Files.move(tmp, secretFile, StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+    Files.writeString(publicFile, publicKey.toString(), StandardCharsets.UTF_8);
+  }
+
+  /** The key's name only; never the secret. */
+  @Override
+  public String toString() {
+    return "SigningKey[" + name + "]";
+  }
+}
