@@ -3,7 +3,6 @@ package io.nixaurora.api.model;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-import java.util.Objects;
 
 /**
  * A Thermos process. Unset (null) optional fields take Aurora's defaults when the job runs.
@@ -15,6 +14,7 @@ import java.util.Objects;
  * @param ephemeral ignored for task completion (default false)
  * @param minDuration seconds between runs (default 5)
  * @param isFinal runs after the regular processes (default false)
+ * @param logger where its output goes (default: files in the sandbox)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({
@@ -24,20 +24,27 @@ import java.util.Objects;
   "daemon",
   "ephemeral",
   "min_duration",
-  "final"
+  "final",
+  "logger"
 })
 public record Process(
-    @JsonProperty("name") String name,
-    @JsonProperty("cmdline") Cmdline cmdline,
+    @JsonProperty(value = "name", required = true) String name,
+    @JsonProperty(value = "cmdline", required = true) Cmdline cmdline,
     @JsonProperty("max_failures") Integer maxFailures,
     @JsonProperty("daemon") Boolean daemon,
     @JsonProperty("ephemeral") Boolean ephemeral,
     @JsonProperty("min_duration") Integer minDuration,
-    @JsonProperty("final") Boolean isFinal) {
+    @JsonProperty("final") Boolean isFinal,
+    @JsonProperty("logger") Logger logger) {
 
   public Process {
-    Objects.requireNonNull(name, "process.name");
-    Objects.requireNonNull(cmdline, "process.cmdline");
+    Require.present(name, "process.name");
+    if (name.isEmpty()) {
+      throw new IllegalArgumentException("process.name: must not be empty");
+    }
+    Require.present(cmdline, "process.cmdline");
+    Require.atLeast(maxFailures, 0, "process.max_failures");
+    Require.atLeast(minDuration, 0, "process.min_duration");
   }
 
   public static Builder builder() {
@@ -54,6 +61,7 @@ public record Process(
     b.ephemeral = ephemeral;
     b.minDuration = minDuration;
     b.isFinal = isFinal;
+    b.logger = logger;
     return b;
   }
 
@@ -66,6 +74,7 @@ public record Process(
     private Boolean ephemeral;
     private Integer minDuration;
     private Boolean isFinal;
+    private Logger logger;
 
     public Builder name(String name) {
       this.name = name;
@@ -107,8 +116,20 @@ public record Process(
       return this;
     }
 
+    public Builder logger(Logger logger) {
+      this.logger = logger;
+      return this;
+    }
+
+    /**
+     * The process.
+     *
+     * @throws IllegalArgumentException naming the field when a required field is missing or a value
+     *     is out of range
+     */
     public Process build() {
-      return new Process(name, cmdline, maxFailures, daemon, ephemeral, minDuration, isFinal);
+      return new Process(
+          name, cmdline, maxFailures, daemon, ephemeral, minDuration, isFinal, logger);
     }
   }
 }

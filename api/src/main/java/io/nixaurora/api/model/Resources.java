@@ -15,9 +15,9 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"cpu", "ram", "disk", "gpu"})
 public record Resources(
-    @JsonProperty("cpu") double cpu,
-    @JsonProperty("ram") long ram,
-    @JsonProperty("disk") long disk,
+    @JsonProperty(value = "cpu", required = true) double cpu,
+    @JsonProperty(value = "ram", required = true) long ram,
+    @JsonProperty(value = "disk", required = true) long disk,
     @JsonProperty("gpu") Integer gpu) {
 
   public Resources {

@@ -5,18 +5,19 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * A Thermos task: processes, their ordering constraints and the task's resources.
  *
  * @param name the task name (Aurora default: the first process's name)
  * @param processes the processes, at least one
- * @param constraints ordering constraints
- * @param resources the task's resources
+ * @param constraints ordering constraints (never null; empty when there are none, and then left out
+ *     of the JSON)
+ * @param resources the task's resources, required
  * @param maxFailures failed processes before the task fails (default 1; 0 = unlimited)
  * @param maxConcurrency processes run at once (default 0 = unlimited)
  * @param finalizationWait seconds for final processes (default 30)
+ * @param user the user to run as (a Mesos workaround, MESOS-3546; normally unset)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({
@@ -26,21 +27,33 @@ import java.util.Objects;
   "resources",
   "max_failures",
   "max_concurrency",
-  "finalization_wait"
+  "finalization_wait",
+  "user"
 })
 public record Task(
     @JsonProperty("name") String name,
-    @JsonProperty("processes") List<Process> processes,
-    @JsonProperty("constraints") List<Constraint> constraints,
-    @JsonProperty("resources") Resources resources,
+    @JsonProperty(value = "processes", required = true) List<Process> processes,
+    @JsonProperty("constraints") @JsonInclude(JsonInclude.Include.NON_EMPTY)
+        List<Constraint> constraints,
+    @JsonProperty(value = "resources", required = true) Resources resources,
     @JsonProperty("max_failures") Integer maxFailures,
     @JsonProperty("max_concurrency") Integer maxConcurrency,
-    @JsonProperty("finalization_wait") Integer finalizationWait) {
+    @JsonProperty("finalization_wait") Integer finalizationWait,
+    @JsonProperty("user") String user) {
 
   public Task {
-    processes = List.copyOf(Objects.requireNonNull(processes, "task.processes"));
-    constraints = constraints == null ? List.of() : List.copyOf(constraints);
-    Objects.requireNonNull(resources, "task.resources");
+    Require.nonBlankIfSet(name, "task.name");
+    processes = Require.listOrNull(Require.present(processes, "task.processes"), "task.processes");
+    if (processes.isEmpty()) {
+      throw new IllegalArgumentException("task.processes: must have at least one process");
+    }
+    constraints =
+        constraints == null ? List.of() : Require.listOrNull(constraints, "task.constraints");
+    Require.present(resources, "task.resources");
+    Require.atLeast(maxFailures, 0, "task.max_failures");
+    Require.atLeast(maxConcurrency, 0, "task.max_concurrency");
+    Require.atLeast(finalizationWait, 0, "task.finalization_wait");
+    Require.nonBlankIfSet(user, "task.user");
   }
 
   public static Builder builder() {
@@ -57,6 +70,7 @@ public record Task(
     b.maxFailures = maxFailures;
     b.maxConcurrency = maxConcurrency;
     b.finalizationWait = finalizationWait;
+    b.user = user;
     return b;
   }
 
@@ -69,6 +83,7 @@ public record Task(
     private Integer maxFailures;
     private Integer maxConcurrency;
     private Integer finalizationWait;
+    private String user;
 
     public Builder name(String name) {
       this.name = name;
@@ -87,15 +102,15 @@ public record Task(
       return this;
     }
 
+    public Builder constraint(Constraint constraint) {
+      constraints.add(constraint);
+      return this;
+    }
+
     /** Replaces the ordering constraints. */
     public Builder constraints(List<Constraint> constraints) {
       this.constraints.clear();
       this.constraints.addAll(constraints);
-      return this;
-    }
-
-    public Builder constraint(Constraint constraint) {
-      constraints.add(constraint);
       return this;
     }
 
@@ -119,9 +134,27 @@ public record Task(
       return this;
     }
 
+    public Builder user(String user) {
+      this.user = user;
+      return this;
+    }
+
+    /**
+     * The task.
+     *
+     * @throws IllegalArgumentException naming the field when a required field is missing or a value
+     *     is out of range
+     */
     public Task build() {
       return new Task(
-          name, processes, constraints, resources, maxFailures, maxConcurrency, finalizationWait);
+          name,
+          processes,
+          constraints,
+          resources,
+          maxFailures,
+          maxConcurrency,
+          finalizationWait,
+          user);
     }
   }
 }
