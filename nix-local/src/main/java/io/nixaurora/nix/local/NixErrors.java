@@ -9,6 +9,7 @@ final class NixErrors {
 
   // Nix 2.8 prints "at /path/file.nix:3:5:" (and "at «string»:1:2:") under the error.
   private static final Pattern LOCATION = Pattern.compile("(?m)^\\s*at (/[^:\\s]+):(\\d+):(\\d+):");
+  private static final Pattern ERROR_START = Pattern.compile("(?m)^error:");
   private static final Pattern ANSI = Pattern.compile("\u001B\\[[;\\d]*[A-Za-z]");
 
   private NixErrors() {}
@@ -31,8 +32,9 @@ final class NixErrors {
 
   /** The {@code error: …} part of Nix's output, without build-log noise before it. */
   static String errorText(String stderr) {
-    int at = stderr.indexOf("error:");
-    String text = at >= 0 ? stderr.substring(at) : stderr;
+    // At the start of a line: "warning: error: unable to download …" is not the error.
+    Matcher m = ERROR_START.matcher(stderr);
+    String text = m.find() ? stderr.substring(m.start()) : stderr;
     return text.strip();
   }
 

@@ -3,12 +3,16 @@
 # the job model as JSON into one store path, which the tool reads back.
 #
 # Arguments (given by the tool with --arg/--argstr):
-#   jobFile    the job: a function of { aurora, pkgs, system, ... } returning a Job or Service
-#   libDir     the directory holding aurora.nix and offline-pkgs.nix
+#   jobFile    the job's file: a function of { aurora, pkgs, system, ... } returning a Job or
+#              Service (an absolute path, as a string or a path)
+#   libDir     the directory holding aurora.nix and offline-pkgs.nix (likewise)
 #   system     the Nix system to build for (default: this machine's)
 { jobFile, libDir, system ? builtins.currentSystem }:
 let
-  aurora = import (libDir + "/aurora.nix");
+  # Given as strings (--argstr), so that any file name works.
+  asPath = p: if builtins.isPath p then p else /. + p;
+  lib = asPath libDir;
+  aurora = import (lib + "/aurora.nix");
 
   # <nixpkgs> when it is on NIX_PATH, else the small offline stand-in (see offline-pkgs.nix).
   hasNixpkgs = builtins.any
@@ -17,9 +21,9 @@ let
     builtins.nixPath;
   pkgs =
     if hasNixpkgs then import <nixpkgs> { inherit system; }
-    else import (libDir + "/offline-pkgs.nix") { inherit system; };
+    else import (lib + "/offline-pkgs.nix") { inherit system; };
 
-  value = import jobFile;
+  value = import (asPath jobFile);
   job =
     if builtins.isFunction value then value { inherit aurora pkgs system; }
     else value;

@@ -1,0 +1,71 @@
+package io.nixaurora.nix.local;
+
+import io.nixaurora.api.NixException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Makes a failed job build into one clear {@link NixException}: {@code file:line:column: message}
+ * when Nix named a place (a syntax error, a missing attribute, an aurora.nix check), else {@code
+ * <job>: message} (a failed package build, with the builder's last log lines).
+ */
+final class BuildErrors {
+
+  private static final Pattern LOCATION = Pattern.compile("(?m)^\\s*at (/[^:\\n]+):(\\d+):(\\d+):");
+  private static final Pattern ERROR_LINE = Pattern.compile("(?m)^error: ");
+
+  private BuildErrors() {}
+
+  /**
+   * @param e what the runner threw (its message is Nix's text from the first {@code error:} on)
+   * @param job the job's file, or a description of a Java-built job, for messages without a place
+   * @param renderedFile the file a Java job was rendered to, reported as {@code job} instead
+   */
+  static NixException describe(NixException e, String job, String renderedFile) {
+    String text = e.getMessage();
+    Matcher at = LOCATION.matcher(text);
+    String location = null;
+    if (at.find()) {
+      String file = at.group(1);
+      if (renderedFile != null && file.equals(renderedFile)) {
+        file = job;
+      }
+      location = file + ":" + at.group(2) + ":" + at.group(3);
+    }
+    String message = firstError(text);
+    boolean buildFailure =
+        message.startsWith("builder for ") || message.contains("failed to build");
+    if (location == null && !e.jobAtFault() && !buildFailure && !message.startsWith("syntax")) {
+      // Not the job's fault (Nix missing, the daemon unreachable …): Nix's message as it is.
+      return new NixException(message, null, false);
+    }
+    String prefix = location != null ? location : job;
+    return new NixException(prefix + ": " + message, location, true);
+  }
+
+  /**
+   * The first {@code error:} of Nix's output, without the {@code error: } prefix, the code excerpt,
+   * the location line and hints; a builder's log lines are kept.
+   */
+  static String firstError(String text) {
+    Matcher m = ERROR_LINE.matcher(text);
+    int start = m.find() ? m.end() : 0;
+    Matcher next = ERROR_LINE.matcher(text);
+    int end = next.find(start) ? next.start() : text.length();
+    List<String> kept = new ArrayList<>();
+    for (String line : text.substring(start, end).split("\n", -1)) {
+      String s = line.strip();
+      if (LOCATION.matcher(line).find()
+          || s.startsWith("(use '--show-trace'")
+          || s.matches("\\d*\\|.*")) {
+        break;
+      }
+      if (!s.isEmpty()) {
+        kept.add(kept.isEmpty() ? s : "  " + s);
+      }
+    }
+    return kept.isEmpty() ? text.strip() : String.join("\n", kept);
+  }
+}

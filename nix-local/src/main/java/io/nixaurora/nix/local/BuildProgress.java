@@ -1,0 +1,65 @@
+package io.nixaurora.nix.local;
+
+import io.nixaurora.api.event.EventListener;
+import io.nixaurora.api.event.LogEvent;
+import io.nixaurora.api.event.ProgressEvent;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Turns what {@code nix-build} prints on stderr into events: "these 3 derivations will be built"
+ * sets the total, each "building '/nix/store/…-name.drv'..." is a step of the {@code build} phase,
+ * "copying path …" a step of {@code substitute}; every line is also a debug log event, and Nix's
+ * warnings are warnings. Lines arrive on Nix's stderr thread, one at a time.
+ */
+final class BuildProgress implements Consumer<String> {
+
+  private static final Pattern WILL_BUILD =
+      Pattern.compile("^these (\\d+) derivations will be built:|^this derivation will be built:");
+  private static final Pattern WILL_FETCH =
+      Pattern.compile("^these (\\d+) paths will be fetched|^this path will be fetched");
+  private static final Pattern BUILDING =
+      Pattern.compile("^building '/nix/store/[0-9a-z]{32}-(.+?)\\.drv'");
+  private static final Pattern COPYING =
+      Pattern.compile("^copying path '/nix/store/[0-9a-z]{32}-([^']+)' from");
+
+  private final EventListener events;
+  private long buildTotal = -1;
+  private long built;
+  private long fetchTotal = -1;
+  private long fetched;
+
+  BuildProgress(EventListener events) {
+    this.events = events;
+  }
+
+  @Override
+  public synchronized void accept(String line) {
+    Matcher m;
+    if ((m = WILL_BUILD.matcher(line)).find()) {
+      buildTotal = m.group(1) == null ? 1 : Long.parseLong(m.group(1));
+    } else if ((m = WILL_FETCH.matcher(line)).find()) {
+      fetchTotal = m.group(1) == null ? 1 : Long.parseLong(m.group(1));
+    } else if ((m = BUILDING.matcher(line)).find()) {
+      built++;
+      events.on(
+          new ProgressEvent("build", m.group(1), built, buildTotal, ProgressEvent.Unit.STEPS));
+    } else if ((m = COPYING.matcher(line)).find()) {
+      fetched++;
+      events.on(
+          new ProgressEvent(
+              "substitute", m.group(1), fetched, fetchTotal, ProgressEvent.Unit.PATHS));
+    }
+    if (line.startsWith("warning:")) {
+      events.on(LogEvent.warn("nix: " + line.substring("warning:".length()).strip()));
+    } else if (!line.isBlank()) {
+      events.on(LogEvent.debug("nix: " + line));
+    }
+  }
+
+  /** How many derivations were built. */
+  synchronized long built() {
+    return built;
+  }
+}

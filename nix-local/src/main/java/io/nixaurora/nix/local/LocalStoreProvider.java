@@ -1,0 +1,168 @@
+package io.nixaurora.nix.local;
+
+import io.nixaurora.api.BuiltJob;
+import io.nixaurora.api.InitCommand;
+import io.nixaurora.api.InvalidJobException;
+import io.nixaurora.api.JobKey;
+import io.nixaurora.api.NixException;
+import io.nixaurora.api.ProcessScript;
+import io.nixaurora.api.Publication;
+import io.nixaurora.api.StoreException;
+import io.nixaurora.api.StorePath;
+import io.nixaurora.api.StoreProvider;
+import io.nixaurora.api.event.EventListener;
+import io.nixaurora.api.event.LogEvent;
+import io.nixaurora.api.event.ProgressEvent;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.TreeSet;
+
+/**
+ * The {@code local} store provider: the agents use this machine's Nix store (a single-node
+ * devcluster, or agents sharing the store). Publishing checks that every process script is valid in
+ * the local store and registers a GC root for each, at {@code
+ * <gc_roots_dir>/<cluster>/<role>/<env>/<job>/<process>}, so a garbage collection between the build
+ * and the task's start cannot break the job. Rebuilding the job replaces its roots and removes the
+ * roots of processes it no longer has.
+ *
+ * <p>Settings: those of {@link StoreSettings} and {@code gc_roots_dir} (default {@value
+ * #DEFAULT_GC_ROOTS_DIR}; a directory outside {@code /nix/var/nix/gcroots} works too, Nix then
+ * records the roots as indirect roots).
+ */
+public final class LocalStoreProvider implements StoreProvider {
+
+  /** Where GC roots go unless {@code gc_roots_dir} says otherwise. */
+  public static final String DEFAULT_GC_ROOTS_DIR = "/nix/var/nix/gcroots/nix-aurora";
+
+  private final StoreSettings settings;
+  private final Path gcRootsDir;
+  private final NixStore store;
+  private final NixInitCommand initCommand;
+
+  /**
+   * @param settings the common store settings
+   * @param gcRootsDir where the per-job GC roots go
+   * @param store the local store (through the runner for this machine's Nix)
+   */
+  public LocalStoreProvider(StoreSettings settings, Path gcRootsDir, NixStore store) {
+    this.settings = Objects.requireNonNull(settings, "settings");
+    this.gcRootsDir = Objects.requireNonNull(gcRootsDir, "gcRootsDir").toAbsolutePath();
+    this.store = Objects.requireNonNull(store, "store");
+    this.initCommand = NixInitCommand.of(settings);
+  }
+
+  @Override
+  public String name() {
+    return "local";
+  }
+
+  @Override
+  public InitCommand initCommand() {
+    return initCommand;
+  }
+
+  /** The settings this provider was made with. */
+  public StoreSettings settings() {
+    return settings;
+  }
+
+  /** The directory of {@code key}'s GC roots. */
+  public Path gcRootsOf(JobKey key) {
+    return gcRootsDir
+        .resolve(safe(key.cluster()))
+        .resolve(key.role())
+        .resolve(key.environment())
+        .resolve(key.name());
+  }
+
+  @Override
+  public Publication publish(BuiltJob job, EventListener events) throws StoreException {
+    try {
+      Systems.requireCompatible(job, settings.system());
+    } catch (InvalidJobException e) {
+      throw new StoreException(e.getMessage(), e);
+    }
+    List<StorePath> scripts = new ArrayList<>();
+    try {
+      // Check everything first: nothing is rooted unless every script is there.
+      for (ProcessScript s : job.scripts().values()) {
+        if (!store.isValid(s.path())) {
+          throw new StoreException(
+              "process '"
+                  + s.process()
+                  + "' of "
+                  + job.key()
+                  + ": "
+                  + s.path()
+                  + " is not valid in the local store (was it garbage-collected since the build?"
+                  + " build the job again)");
+        }
+        scripts.add(s.path());
+      }
+      Path dir = gcRootsOf(job.key());
+      Files.createDirectories(dir);
+      long done = 0;
+      for (ProcessScript s : job.scripts().values()) {
+        store.addRoot(dir.resolve(safe(s.process())), s.path());
+        events.on(
+            new ProgressEvent(
+                "root", s.process(), ++done, job.scripts().size(), ProgressEvent.Unit.PATHS));
+      }
+      removeStaleRoots(dir, job, events);
+      List<StorePath> closure = store.closure(scripts).stream().map(PathInfo::path).toList();
+      String summary =
+          closure.size()
+              + " paths valid in the local store; "
+              + job.scripts().size()
+              + " GC roots in "
+              + dir;
+      events.on(LogEvent.info(summary));
+      return new Publication(initCommand, closure, summary);
+    } catch (NixException e) {
+      throw new StoreException("local store: " + e.getMessage(), e);
+    } catch (IOException e) {
+      throw new StoreException(
+          "cannot write GC roots under " + gcRootsDir + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void removeStaleRoots(Path dir, BuiltJob job, EventListener events)
+      throws IOException {
+    TreeSet<String> current = new TreeSet<>();
+    job.scripts().keySet().forEach(p -> current.add(safe(p)));
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+      for (Path entry : entries) {
+        String name = entry.getFileName().toString();
+        if (!current.contains(name) && Files.isSymbolicLink(entry)) {
+          Files.delete(entry);
+          events.on(LogEvent.debug("removed the GC root of former process " + name));
+        } else if (!current.contains(name)
+            && !Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
+          events.on(LogEvent.warn("left " + entry + " alone: not a GC root nix-aurora made"));
+        }
+      }
+    }
+  }
+
+  /** A process or cluster name as one path component ('/' cannot occur; a leading dot can). */
+  private static String safe(String name) {
+    return name.startsWith(".") ? "_" + name : name;
+  }
+
+  @Override
+  public String toString() {
+    return "LocalStoreProvider["
+        + settings.system()
+        + ", roots "
+        + gcRootsDir
+        + ", "
+        + initCommand
+        + "]";
+  }
+}

@@ -1,0 +1,266 @@
+package io.nixaurora.nix.local;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.nixaurora.api.BuiltJob;
+import io.nixaurora.api.InvalidJobException;
+import io.nixaurora.api.JobEvaluator;
+import io.nixaurora.api.JobSource;
+import io.nixaurora.api.NixException;
+import io.nixaurora.api.ProcessScript;
+import io.nixaurora.api.StorePath;
+import io.nixaurora.api.event.EventListener;
+import io.nixaurora.api.event.LogEvent;
+import io.nixaurora.api.model.Job;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Builds a job with Nix: ONE {@code nix-build} of the job with the aurora.nix library, which builds
+ * every package the cmdlines use and one process script per process, and writes the job model as
+ * JSON into a store path that is read back into a {@link BuiltJob}.
+ *
+ * <pre>{@code
+ * JobEvaluator evaluator = NixJobEvaluator.onPath();
+ * BuiltJob built = evaluator.evaluate(JobSource.file(Path.of("examples/hello_world")), listener);
+ * }</pre>
+ *
+ * <p>A job file is a function of {@code { aurora, pkgs, system, ... }} returning a {@code Job} or
+ * {@code Service}. {@code pkgs} is {@code import <nixpkgs> {}} when {@code <nixpkgs>} is on
+ * NIX_PATH, and nix-aurora's small offline stand-in otherwise (reported as an info event). A job
+ * built in Java ({@link JobSource.JavaJob}) is rendered into a Nix expression for the same library
+ * and built the same way.
+ *
+ * <p>Nix's errors become a {@link NixException} whose message starts with the file and line Nix
+ * named ({@code /jobs/web/default.nix:7:30: Process: unknown attribute 'cmdlin' (did you mean
+ * 'cmdline'?)}); build progress becomes {@link io.nixaurora.api.event.ProgressEvent}s. Nothing is
+ * written outside the Nix store (no out-link). Instances are immutable and thread-safe.
+ */
+public final class NixJobEvaluator implements JobEvaluator {
+
+  private final NixRunner runner;
+  private final NixLibrary library;
+  private final String system;
+  private final ObjectMapper mapper =
+      JsonMapper.builder()
+          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+          .disable(MapperFeature.AUTO_DETECT_GETTERS)
+          .disable(MapperFeature.AUTO_DETECT_IS_GETTERS)
+          .build();
+
+  /**
+   * An evaluator running Nix through {@code runner}, with the aurora.nix library in {@code
+   * library}, building for this machine's system.
+   */
+  public NixJobEvaluator(NixRunner runner, NixLibrary library) {
+    this(runner, library, null);
+  }
+
+  private NixJobEvaluator(NixRunner runner, NixLibrary library, String system) {
+    this.runner = Objects.requireNonNull(runner, "runner");
+    this.library = Objects.requireNonNull(library, "library");
+    this.system = system;
+  }
+
+  /** An evaluator for the Nix on PATH, with the library in the user's cache directory. */
+  public static NixJobEvaluator onPath() {
+    return new NixJobEvaluator(NixRunner.onPath(), NixLibrary.inUserCache());
+  }
+
+  /**
+   * An evaluator that builds for {@code system} (such as {@code aarch64-linux}) instead of this
+   * machine's; Nix needs a builder for it (remote builders, or an emulating machine).
+   */
+  public NixJobEvaluator forSystem(String system) {
+    Systems.requireWellFormed(system);
+    return new NixJobEvaluator(runner, library, system);
+  }
+
+  /** The system jobs are built for, if one was chosen ({@link #forSystem}). */
+  public Optional<String> system() {
+    return Optional.ofNullable(system);
+  }
+
+  @Override
+  public BuiltJob evaluate(JobSource source, EventListener events)
+      throws NixException, InvalidJobException {
+    Objects.requireNonNull(source, "source");
+    Objects.requireNonNull(events, "events");
+    if (source instanceof JobSource.NixFile file) {
+      Path path = jobFile(file.path());
+      return build(path, path.toString(), null, events);
+    }
+    JobSource.JavaJob java = (JobSource.JavaJob) source;
+    String expression =
+        new NixJobRenderer().render(java.job(), java.baseDirectory().toAbsolutePath());
+    Path dir = null;
+    try {
+      dir = Files.createTempDirectory("nix-aurora-java-job-");
+      Path file = dir.resolve("job.nix");
+      Files.writeString(file, expression, StandardCharsets.UTF_8);
+      String label = "Java job " + java.job().key();
+      return build(file, label, file.toString(), events);
+    } catch (IOException e) {
+      throw new NixException("cannot write the Nix expression of a Java job: " + e.getMessage(), e);
+    } finally {
+      if (dir != null) {
+        deleteQuietly(dir.resolve("job.nix"));
+        deleteQuietly(dir);
+      }
+    }
+  }
+
+  /** The Nix expression a Java-built job is rendered to (for display and debugging). */
+  public static String render(Job job, Path baseDirectory) throws InvalidJobException {
+    return new NixJobRenderer().render(job, baseDirectory.toAbsolutePath());
+  }
+
+  /** The arguments of the one {@code nix-build} for {@code jobFile} (for benchmarks and docs). */
+  public List<String> nixBuildArguments(Path jobFile) {
+    List<String> args = new ArrayList<>();
+    args.add("--no-out-link");
+    args.add("-Q");
+    args.add(library.evalNix().toString());
+    args.addAll(List.of("--argstr", "jobFile", jobFile.toString()));
+    args.addAll(List.of("--argstr", "libDir", library.directory().toString()));
+    if (system != null) {
+      args.addAll(List.of("--argstr", "system", system));
+    }
+    return args;
+  }
+
+  private static Path jobFile(Path path) throws NixException {
+    Path abs = path.toAbsolutePath().normalize();
+    if (Files.isDirectory(abs)) {
+      Path def = abs.resolve("default.nix");
+      if (!Files.isRegularFile(def)) {
+        throw new NixException(abs + ": the directory holds no default.nix", abs.toString(), true);
+      }
+      return def;
+    }
+    if (!Files.isRegularFile(abs)) {
+      throw new NixException(abs + ": no such job file", abs.toString(), true);
+    }
+    return abs;
+  }
+
+  private BuiltJob build(Path jobFile, String label, String renderedFile, EventListener events)
+      throws NixException, InvalidJobException {
+    events.on(LogEvent.debug("building " + label + " with " + runner.binDirectory()));
+    BuildProgress progress = new BuildProgress(events);
+    NixRunner.Result result;
+    try {
+      result = runner.run("nix-build", nixBuildArguments(jobFile), null, progress);
+    } catch (NixException e) {
+      throw BuildErrors.describe(e, label, renderedFile);
+    }
+    String out = result.stdoutText().strip();
+    if (!StorePath.isValid(out)) {
+      throw new NixException("nix-build printed '" + out + "', not a store path", null, false);
+    }
+    JsonNode model;
+    try {
+      model = mapper.readTree(Files.readAllBytes(Path.of(out)));
+    } catch (IOException e) {
+      throw new NixException("cannot read the built job model " + out + ": " + e.getMessage(), e);
+    }
+    if (model.path("offline_packages").asBoolean(false)) {
+      events.on(
+          LogEvent.info(
+              "<nixpkgs> is not on NIX_PATH: pkgs is nix-aurora's offline stand-in package set"));
+    }
+    BuiltJob built = read(model);
+    events.on(
+        LogEvent.debug(
+            "built "
+                + built.key()
+                + " for "
+                + built.system()
+                + " ("
+                + progress.built()
+                + " built)"));
+    return built;
+  }
+
+  /** The model written by eval.nix: {@code {job, scripts, system}}. */
+  BuiltJob read(JsonNode model) throws InvalidJobException {
+    String builtFor = model.path("system").asText();
+    Job job;
+    try {
+      job = mapper.treeToValue(model.get("job"), Job.class);
+    } catch (JsonMappingException e) {
+      throw new InvalidJobException(path(e), describe(e));
+    } catch (JsonProcessingException e) {
+      throw new InvalidJobException("(job)", e.getOriginalMessage());
+    } catch (IllegalArgumentException e) {
+      throw new InvalidJobException("(job)", e.getMessage());
+    }
+    Map<String, ProcessScript> scripts = new LinkedHashMap<>();
+    Map<String, String> byName = new LinkedHashMap<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = model.path("scripts").fields();
+        it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      byName.put(e.getKey(), e.getValue().asText());
+    }
+    for (io.nixaurora.api.model.Process p : job.task().processes()) {
+      scripts.put(
+          p.name(), new ProcessScript(p.name(), StorePath.of(byName.get(p.name())), builtFor));
+    }
+    try {
+      return new BuiltJob(job, scripts, builtFor);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidJobException("(job)", e.getMessage());
+    }
+  }
+
+  private static String path(JsonMappingException e) {
+    StringBuilder p = new StringBuilder();
+    for (JsonMappingException.Reference r : e.getPath()) {
+      if (r.getFieldName() != null) {
+        if (p.length() > 0) {
+          p.append('.');
+        }
+        p.append(r.getFieldName());
+      } else if (r.getIndex() >= 0) {
+        p.append('[').append(r.getIndex()).append(']');
+      }
+    }
+    return p.length() == 0 ? "(job)" : p.toString();
+  }
+
+  private static String describe(JsonMappingException e) {
+    Throwable cause = e.getCause();
+    if (cause instanceof IllegalArgumentException || cause instanceof NullPointerException) {
+      return cause.getMessage();
+    }
+    if (e instanceof com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException u) {
+      return "'"
+          + u.getPropertyName()
+          + "' is not supported by this version of nix-aurora's job model";
+    }
+    return e.getOriginalMessage();
+  }
+
+  private static void deleteQuietly(Path p) {
+    try {
+      Files.deleteIfExists(p);
+    } catch (IOException e) {
+      // A leftover file in the temp directory is harmless; the build result is what matters.
+    }
+  }
+}

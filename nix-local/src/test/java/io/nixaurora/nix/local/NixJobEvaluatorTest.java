@@ -1,0 +1,134 @@
+package io.nixaurora.nix.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.nixaurora.api.BuiltJob;
+import io.nixaurora.api.JobSource;
+import io.nixaurora.api.NixException;
+import io.nixaurora.api.event.EventListener;
+import io.nixaurora.api.event.ProgressEvent;
+import io.nixaurora.api.model.Process;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class NixJobEvaluatorTest {
+
+  @TempDir Path tmp;
+
+  @Test
+  void buildsTheJobAndOneScriptPerProcessInOneBuild() throws Exception {
+    Path dir = Jobs.jobDir(tmp.resolve("hello"), Jobs.HELLO_WORLD);
+    Jobs.Recorder events = new Jobs.Recorder();
+    BuiltJob built = Jobs.evaluator(tmp.resolve("cache")).evaluate(JobSource.file(dir), events);
+
+    assertEquals("devcluster/vagrant/devel/hello_world", built.key().toString());
+    assertTrue(built.job().isService());
+    assertEquals(1.0, built.job().task().resources().cpu());
+    assertEquals(1024 * 1024, built.job().task().resources().ram());
+    assertEquals(8 * 1024 * 1024, built.job().task().resources().disk());
+    assertEquals(
+        Jobs.nix("nix-instantiate", "--eval", "-E", "builtins.currentSystem").strip(),
+        "\"" + built.system() + "\"");
+
+    Process p = built.job().task().processes().get(0);
+    String script = built.script("hello_world").path().toString();
+    assertTrue(
+        script.endsWith("-aurora-process-devcluster-vagrant-devel-hello_world-hello_world"),
+        script);
+    // The script's content is the cmdline, byte for byte.
+    assertEquals(p.cmdline().text(), Files.readString(Path.of(script)));
+    // Its closure holds the interpreter package and the .py the cmdline names.
+    String closure = Jobs.nix("nix-store", "-qR", script);
+    String python = p.cmdline().text().split(" ")[0].replace("/bin/python3", "");
+    String py = p.cmdline().text().split(" ")[1];
+    assertTrue(closure.contains(python), closure);
+    assertTrue(closure.contains(py), closure);
+    assertTrue(py.endsWith("-hello_world.py"), py);
+
+    // The first build of a new job builds its script (and the model): progress events.
+    List<ProgressEvent> progress =
+        events.all().stream()
+            .filter(ProgressEvent.class::isInstance)
+            .map(ProgressEvent.class::cast)
+            .toList();
+    assertTrue(
+        progress.stream()
+            .anyMatch(
+                e ->
+                    e.item()
+                        .endsWith(
+                            "aurora-process-devcluster-vagrant-devel-hello_world-hello_world")),
+        progress.toString());
+  }
+
+  @Test
+  void editingTheScriptChangesTheCmdlineAndNothingElseNeedsToChange() throws Exception {
+    Path dir = Jobs.jobDir(tmp.resolve("hello"), Jobs.HELLO_WORLD);
+    NixJobEvaluator evaluator = Jobs.evaluator(tmp.resolve("cache"));
+    BuiltJob first = evaluator.evaluate(JobSource.file(dir), EventListener.NONE);
+    BuiltJob again =
+        evaluator.evaluate(JobSource.file(dir.resolve("default.nix")), EventListener.NONE);
+    assertEquals(first, again);
+
+    Files.writeString(dir.resolve("hello_world.py"), "print('Hello again!')\n");
+    BuiltJob edited = evaluator.evaluate(JobSource.file(dir), EventListener.NONE);
+    assertNotEquals(
+        first.job().task().processes().get(0).cmdline(),
+        edited.job().task().processes().get(0).cmdline());
+    assertNotEquals(first.script("hello_world").path(), edited.script("hello_world").path());
+  }
+
+  @Test
+  void allConstructorsAndFieldsReachTheModel() throws Exception {
+    Path dir =
+        Jobs.jobDir(
+            tmp.resolve("web"),
+            """
+            { aurora, pkgs, ... }:
+            with aurora;
+            Job {
+              cluster = "devcluster"; role = "www-data"; environment = "prod"; name = "web";
+              instances = 2;
+              contact = "ops@example.com";
+              task = Task {
+                name = "web";
+                processes = [
+                  (Process { name = "setup"; cmdline = "echo setup > state"; max_failures = 3; })
+                  (Process { name = "serve"; cmdline = "${pkgs.hello}/bin/hello; sleep 1000"; })
+                ];
+                constraints = [ (order [ "setup" "serve" ]) ];
+                resources = Resources { cpu = 0.5; ram = 64 * MB; disk = 1 * GB; };
+                max_failures = 1;
+              };
+            }
+            """);
+    BuiltJob built =
+        Jobs.evaluator(tmp.resolve("cache")).evaluate(JobSource.file(dir), EventListener.NONE);
+    assertEquals(2, built.job().instances());
+    assertEquals("ops@example.com", built.job().contact());
+    assertEquals(List.of("setup", "serve"), built.job().task().constraints().get(0).order());
+    assertEquals(0.5, built.job().task().resources().cpu());
+    assertEquals(3, built.job().task().processes().get(0).maxFailures());
+    assertEquals(List.of("setup", "serve"), List.copyOf(built.scripts().keySet()));
+    assertEquals(
+        "echo setup > state", Files.readString(Path.of(built.script("setup").path().toString())));
+  }
+
+  @Test
+  void aMissingJobFileIsReportedWithItsPath() {
+    NixException e =
+        assertThrows(
+            NixException.class,
+            () ->
+                Jobs.evaluator(tmp.resolve("cache"))
+                    .evaluate(JobSource.file(tmp.resolve("nope")), EventListener.NONE));
+    assertTrue(e.getMessage().contains(tmp.resolve("nope").toString()), e.getMessage());
+    assertEquals(3, e.exitCode());
+  }
+}
