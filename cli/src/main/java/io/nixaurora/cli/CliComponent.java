@@ -1,0 +1,32 @@
+package io.nixaurora.cli;
+
+import dagger.BindsInstance;
+import dagger.Component;
+import javax.inject.Singleton;
+
+/**
+ * Wires the command: the backend modules bind their factories into maps by name, {@link
+ * BackendsModule} adds ServiceLoader plugins, and picocli creates every command and mixin through
+ * {@link #commandFactory()}.
+ */
+@Singleton
+@Component(modules = {BackendsModule.class, CommandsModule.class})
+public interface CliComponent {
+
+  /** picocli's factory: commands and mixins come from this component. */
+  CommandFactory commandFactory();
+
+  /** The options shared by every command (verbosity, configuration file, stack traces). */
+  GlobalOptions globalOptions();
+
+  /** Makes the component. */
+  @Component.Factory
+  interface Factory {
+    /**
+     * @param environment working directory, home, variables, terminal
+     * @param pluginLoader where ServiceLoader looks for backends from other jars
+     */
+    CliComponent create(
+        @BindsInstance Environment environment, @BindsInstance ClassLoader pluginLoader);
+  }
+}

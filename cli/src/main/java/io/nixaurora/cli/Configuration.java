@@ -1,0 +1,343 @@
+package io.nixaurora.cli;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The configuration file: {@code defaults} and per-cluster sections, each a flat object of the keys
+ * in {@link Setting} plus a free-form {@code settings} object for plugin backends.
+ *
+ * <pre>{@code
+ * {
+ *   "defaults": { "store": "local", "submitter": "cli" },
+ *   "clusters": {
+ *     "devcluster": { "daemon": false },
+ *     "prod": { "store": "binary-cache", "cache_url": "https://cache.internal",
+ *               "secret_key_file": "/etc/nix-aurora/cache.sec", "daemon": true,
+ *               "submitter": "http", "scheduler_uri": "https://aurora.internal" }
+ *   }
+ * }
+ * }</pre>
+ *
+ * <p>Looked for at {@code --config FILE}, else {@code ./nix-aurora.json}, else {@code
+ * ~/.config/nix-aurora/config.json}; without a file every cluster gets the built-in defaults.
+ */
+public final class Configuration {
+
+  /** The file name looked for in the working directory. */
+  public static final String LOCAL_FILE = "nix-aurora.json";
+
+  /** Built-in defaults, below everything else. */
+  static final Map<String, String> BUILT_IN =
+      Map.of(
+          Setting.STORE.key(), "local",
+          Setting.SUBMITTER.key(), "cli",
+          Setting.SYSTEM.key(), "x86_64-linux");
+
+  private static final String EXTRA = "settings";
+
+  /** One section: known settings and free-form plugin settings, as strings. */
+  record Section(Map<String, String> values, Map<String, String> extra) {
+    static final Section EMPTY = new Section(Map.of(), Map.of());
+  }
+
+  private final Optional<Path> file;
+  private final Section defaults;
+  private final Map<String, Section> clusters;
+
+  private Configuration(Optional<Path> file, Section defaults, Map<String, Section> clusters) {
+    this.file = file;
+    this.defaults = defaults;
+    this.clusters = clusters;
+  }
+
+  /** A configuration with no file: built-in defaults for every cluster. */
+  public static Configuration empty() {
+    return new Configuration(Optional.empty(), Section.EMPTY, Map.of());
+  }
+
+  /**
+   * Finds and reads the configuration.
+   *
+   * @param explicit the {@code --config} file, which must exist, or null
+   * @throws CliException (exit 3) naming the file and the key when the file is not valid
+   */
+  public static Configuration load(Environment env, String explicit) throws CliException {
+    Path path;
+    if (explicit != null) {
+      path = env.resolve(explicit);
+      if (!Files.exists(path)) {
+        throw CliException.configuration(
+            "configuration file " + path + " does not exist",
+            "check the --config path, or leave it out to use ./" + LOCAL_FILE);
+      }
+    } else {
+      path = env.workingDirectory().resolve(LOCAL_FILE);
+      if (!Files.exists(path)) {
+        path = env.configDirectory().resolve("config.json");
+        if (!Files.exists(path)) {
+          return empty();
+        }
+      }
+    }
+    return read(path);
+  }
+
+  /** Reads one configuration file. */
+  static Configuration read(Path path) throws CliException {
+    JsonNode root;
+    try {
+      ObjectMapper mapper = new ObjectMapper();
+      mapper.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+      root = mapper.readTree(Files.readAllBytes(path));
+    } catch (NoSuchFileException e) {
+      throw CliException.configuration("configuration file " + path + " does not exist", null);
+    } catch (AccessDeniedException e) {
+      throw CliException.configuration(
+          "cannot read configuration file " + path + ": permission denied",
+          "make it readable (chmod u+r), or pass another file with --config");
+    } catch (JsonProcessingException e) {
+      throw CliException.configuration(
+          path
+              + ":"
+              + e.getLocation().getLineNr()
+              + ":"
+              + e.getLocation().getColumnNr()
+              + ": not valid JSON: "
+              + e.getOriginalMessage().lines().findFirst().orElse(""),
+          "fix the JSON syntax; `nix-aurora config --help` shows the format");
+    } catch (IOException e) {
+      throw CliException.configuration(
+          "cannot read configuration file " + path + ": " + e.getMessage(), null);
+    }
+    if (root == null || !root.isObject()) {
+      throw problem(
+          path, "(top level)", "must be a JSON object with \"defaults\" and \"clusters\"");
+    }
+    Section defaults = Section.EMPTY;
+    Map<String, Section> clusters = new TreeMap<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> field = it.next();
+      switch (field.getKey()) {
+        case "defaults" -> defaults = section(path, "defaults", field.getValue());
+        case "clusters" -> {
+          JsonNode node = field.getValue();
+          if (!node.isObject()) {
+            throw problem(path, "clusters", "must be an object of cluster name to settings");
+          }
+          for (Iterator<Map.Entry<String, JsonNode>> c = node.fields(); c.hasNext(); ) {
+            Map.Entry<String, JsonNode> cluster = c.next();
+            if (cluster.getKey().isBlank() || cluster.getKey().contains("/")) {
+              throw problem(
+                  path, "clusters." + cluster.getKey(), "is not a valid cluster name (no '/')");
+            }
+            clusters.put(
+                cluster.getKey(),
+                section(path, "clusters." + cluster.getKey(), cluster.getValue()));
+          }
+        }
+        default ->
+            throw problem(
+                path,
+                field.getKey(),
+                "unknown key (the top level holds \"defaults\" and \"clusters\")");
+      }
+    }
+    return new Configuration(Optional.of(path), defaults, clusters);
+  }
+
+  private static Section section(Path path, String where, JsonNode node) throws CliException {
+    if (!node.isObject()) {
+      throw problem(path, where, "must be an object of settings");
+    }
+    Map<String, String> values = new LinkedHashMap<>();
+    Map<String, String> extra = new LinkedHashMap<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> field = it.next();
+      String key = field.getKey();
+      JsonNode value = field.getValue();
+      if (key.equals(EXTRA)) {
+        if (!value.isObject()) {
+          throw problem(path, where + "." + EXTRA, "must be an object of plugin settings");
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> e = value.fields(); e.hasNext(); ) {
+          Map.Entry<String, JsonNode> x = e.next();
+          if (!x.getValue().isValueNode() || x.getValue().isNull()) {
+            throw problem(
+                path,
+                where + "." + EXTRA + "." + x.getKey(),
+                "must be a string, number or boolean");
+          }
+          extra.put(x.getKey(), x.getValue().asText());
+        }
+        continue;
+      }
+      Setting setting =
+          Setting.forKey(key)
+              .orElseThrow(
+                  () ->
+                      problem(
+                          path,
+                          where + "." + key,
+                          "unknown key (known: "
+                              + Setting.knownKeys()
+                              + "; plugin settings go under \""
+                              + EXTRA
+                              + "\")"));
+      values.put(key, typed(path, where + "." + key, setting, value));
+    }
+    return new Section(Map.copyOf(values), Map.copyOf(extra));
+  }
+
+  private static String typed(Path path, String where, Setting setting, JsonNode value)
+      throws CliException {
+    String text;
+    switch (setting.type()) {
+      case BOOLEAN -> {
+        if (!value.isBoolean()) {
+          throw problem(path, where, "expected true or false, got " + value);
+        }
+        text = value.asText();
+      }
+      case INTEGER -> {
+        if (!value.isIntegralNumber() || value.asLong() < 0) {
+          throw problem(path, where, "expected a non-negative integer, got " + value);
+        }
+        text = value.asText();
+      }
+      default -> {
+        if (!value.isTextual()) {
+          throw problem(path, where, "expected a string, got " + value);
+        }
+        text = value.asText();
+      }
+    }
+    String problem = setting.problemWithText(text);
+    if (problem != null) {
+      throw problem(path, where, problem);
+    }
+    return text;
+  }
+
+  private static CliException problem(Path path, String where, String message) {
+    return CliException.configuration(
+        path + ": " + where + ": " + message,
+        "edit " + path + "; `nix-aurora config --help` lists the keys");
+  }
+
+  /** The file read, if any. */
+  public Optional<Path> file() {
+    return file;
+  }
+
+  /** The clusters that have a section. */
+  public Set<String> clusterNames() {
+    return clusters.keySet();
+  }
+
+  /**
+   * The effective settings of {@code cluster}: built-in defaults, then the file's defaults, then
+   * its cluster section, then {@code overrides} (from flags).
+   *
+   * @throws CliException (exit 3) when the file names clusters and this is not one of them, or an
+   *     override is bad
+   */
+  public ClusterConfig forCluster(String cluster, Map<String, String> overrides)
+      throws CliException {
+    Section section = clusters.get(cluster);
+    if (section == null) {
+      if (!clusters.isEmpty()) {
+        throw CliException.configuration(
+            "unknown cluster '"
+                + cluster
+                + "' (configured in "
+                + file.map(Path::toString).orElse("?")
+                + ": "
+                + String.join(", ", clusters.keySet())
+                + ")",
+            "use one of those clusters, or add a \"" + cluster + "\" section under \"clusters\"");
+      }
+      section = Section.EMPTY;
+    }
+    Map<String, String> values = new TreeMap<>();
+    Map<String, String> sources = new TreeMap<>();
+    Map<String, String> extra = new TreeMap<>();
+    put(values, sources, BUILT_IN, "built-in default");
+    String name = file.map(Path::toString).orElse("");
+    put(values, sources, defaults.values(), name + " defaults");
+    extra.putAll(defaults.extra());
+    put(values, sources, section.values(), name + " clusters." + cluster);
+    extra.putAll(section.extra());
+    for (Map.Entry<String, String> o : overrides.entrySet()) {
+      Optional<Setting> setting = Setting.forKey(o.getKey());
+      if (setting.isEmpty()) {
+        throw CliException.configuration(
+            "--set " + o.getKey() + ": unknown key (known: " + Setting.knownKeys() + ")",
+            "check the key's spelling; `nix-aurora config --help` lists the keys");
+      }
+      String problem = setting.get().problemWithText(o.getValue());
+      if (problem != null) {
+        throw CliException.configuration("--set " + o.getKey() + ": " + problem, null);
+      }
+      values.put(o.getKey(), o.getValue());
+      sources.put(o.getKey(), "command line");
+    }
+    return new ClusterConfig(cluster, values, extra, sources, file);
+  }
+
+  /**
+   * The settings before the cluster is known (the file's defaults and the flags), for evaluating a
+   * job whose file names its cluster.
+   */
+  public ClusterConfig defaults(Map<String, String> overrides) throws CliException {
+    return new Configuration(file, defaults, Map.of()).forCluster("(defaults)", overrides);
+  }
+
+  private static void put(
+      Map<String, String> values,
+      Map<String, String> sources,
+      Map<String, String> from,
+      String source) {
+    values.putAll(from);
+    from.keySet().forEach(k -> sources.put(k, source));
+  }
+
+  /** Flags that override the file, in order: {@code --store}, {@code --submitter}, then sets. */
+  static Map<String, String> overrides(String store, String submitter, List<String> sets)
+      throws CliException {
+    Map<String, String> out = new LinkedHashMap<>();
+    if (sets != null) {
+      for (String set : sets) {
+        int eq = set.indexOf('=');
+        if (eq <= 0) {
+          throw new CliException(
+              CliException.USAGE,
+              "--set " + set + ": expected KEY=VALUE",
+              "e.g. --set daemon=true");
+        }
+        out.put(set.substring(0, eq), set.substring(eq + 1));
+      }
+    }
+    if (store != null) {
+      out.put(Setting.STORE.key(), store);
+    }
+    if (submitter != null) {
+      out.put(Setting.SUBMITTER.key(), submitter);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,108 @@
+package io.nixaurora.cli;
+
+import io.nixaurora.api.event.Event;
+import io.nixaurora.api.event.EventListener;
+import io.nixaurora.api.event.LogEvent;
+import io.nixaurora.api.event.ProgressEvent;
+import java.io.PrintWriter;
+
+/**
+ * Renders library events on stderr: warnings and errors always, info unless {@code --quiet}, debug
+ * with {@code --verbose}, and a one-line progress display that redraws itself only when stderr is a
+ * terminal.
+ */
+public final class ConsoleListener implements EventListener {
+  private final PrintWriter err;
+  private final boolean verbose;
+  private final boolean quiet;
+  private final boolean terminal;
+  private boolean progressShown;
+  private long lastDraw;
+
+  public ConsoleListener(PrintWriter err, GlobalOptions options, Environment environment) {
+    this.err = err;
+    this.verbose = options.verbose();
+    this.quiet = options.quiet();
+    this.terminal = environment.terminal();
+  }
+
+  @Override
+  public synchronized void on(Event event) {
+    if (event instanceof LogEvent log) {
+      if (!shown(log.level())) {
+        return;
+      }
+      clearProgress();
+      String prefix =
+          switch (log.level()) {
+            case ERROR -> "error: ";
+            case WARN -> "warning: ";
+            default -> "";
+          };
+      err.println(prefix + log.message());
+      err.flush();
+    } else if (event instanceof ProgressEvent progress) {
+      if (!terminal || quiet) {
+        return;
+      }
+      long now = System.nanoTime();
+      boolean last = progress.total() >= 0 && progress.done() >= progress.total();
+      if (!last && now - lastDraw < 80_000_000L) {
+        return; // redraw at most ~12 times a second
+      }
+      lastDraw = now;
+      err.print("\r\u001B[K" + line(progress));
+      err.flush();
+      progressShown = true;
+    }
+  }
+
+  private boolean shown(LogEvent.Level level) {
+    return switch (level) {
+      case ERROR, WARN -> true;
+      case INFO -> !quiet;
+      case DEBUG -> verbose;
+    };
+  }
+
+  /** Removes the progress line, before the final output or an error. */
+  public synchronized void finish() {
+    clearProgress();
+    err.flush();
+  }
+
+  /** Prints a summary line unless quiet. */
+  public synchronized void summary(String line) {
+    if (!quiet) {
+      clearProgress();
+      err.println(line);
+      err.flush();
+    }
+  }
+
+  private void clearProgress() {
+    if (progressShown) {
+      err.print("\r\u001B[K");
+      progressShown = false;
+    }
+  }
+
+  static String line(ProgressEvent p) {
+    String count;
+    if (p.unit() == ProgressEvent.Unit.BYTES) {
+      count = Sizes.human(p.done()) + (p.total() >= 0 ? " / " + Sizes.human(p.total()) : "");
+    } else {
+      String unit = p.unit() == ProgressEvent.Unit.PATHS ? " paths" : "";
+      count = p.done() + (p.total() >= 0 ? "/" + p.total() : "") + unit;
+    }
+    String bar = "";
+    if (p.total() > 0) {
+      int width = 20;
+      int filled = (int) Math.min(width, p.done() * width / p.total());
+      bar = "[" + "#".repeat(filled) + " ".repeat(width - filled) + "] ";
+    }
+    String item =
+        p.item().length() > 50 ? "…" + p.item().substring(p.item().length() - 49) : p.item();
+    return p.phase() + " " + bar + count + (item.isEmpty() ? "" : " " + item);
+  }
+}

@@ -1,0 +1,138 @@
+package io.nixaurora.cli;
+
+import io.nixaurora.api.CacheException;
+import io.nixaurora.api.InvalidJobException;
+import io.nixaurora.api.NixAuroraException;
+import io.nixaurora.api.NixException;
+import io.nixaurora.api.StoreException;
+import io.nixaurora.api.SubmitException;
+import java.io.PrintWriter;
+import java.util.List;
+import picocli.CommandLine;
+
+/**
+ * Turns a failure into what the user sees: one clear line (a few for a list of problems), then what
+ * to do. A stack trace only with {@code --stacktrace}.
+ */
+public final class ErrorReporter
+    implements CommandLine.IExecutionExceptionHandler, CommandLine.IParameterExceptionHandler {
+
+  /** Exit code for an unexpected failure (a bug). */
+  static final int INTERNAL_ERROR = 1;
+
+  /** Lines of a long message shown without {@code --verbose}. */
+  private static final int MAX_LINES = 6;
+
+  private final GlobalOptions options;
+
+  public ErrorReporter(GlobalOptions options) {
+    this.options = options;
+  }
+
+  @Override
+  public int handleExecutionException(
+      Exception e, CommandLine commandLine, CommandLine.ParseResult parseResult) {
+    return report(e, commandLine.getErr());
+  }
+
+  /** Prints {@code e} and returns its exit code. */
+  public int report(Throwable e, PrintWriter err) {
+    int code;
+    String message;
+    String hint;
+    if (e instanceof NixAuroraException n) {
+      code = n.exitCode();
+      message = n.getMessage();
+      hint = suggestion(n);
+    } else if (e instanceof InterruptedException) {
+      code = 130;
+      message = "interrupted";
+      hint = null;
+    } else {
+      code = INTERNAL_ERROR;
+      message =
+          "internal error: " + e.getClass().getSimpleName() + ": " + String.valueOf(e.getMessage());
+      hint = "this is a bug in nix-aurora; rerun with --stacktrace and report the trace";
+    }
+    List<String> lines = (message == null ? "failed" : message).strip().lines().toList();
+    if (lines.isEmpty()) {
+      lines = List.of("failed");
+    }
+    int shown = options.verbose() ? lines.size() : Math.min(lines.size(), MAX_LINES);
+    String first = lines.get(0);
+    err.println(first.startsWith("error") ? first : "error: " + first);
+    for (int i = 1; i < shown; i++) {
+      err.println(lines.get(i));
+    }
+    if (shown < lines.size()) {
+      err.println("  … " + (lines.size() - shown) + " more lines (--verbose shows them)");
+    }
+    if (hint != null) {
+      err.println("hint: " + hint);
+    }
+    if (options.stacktrace()) {
+      e.printStackTrace(err);
+    }
+    err.flush();
+    return code;
+  }
+
+  /** What to do about a failure (jib's HelpfulSuggestions). */
+  static String suggestion(NixAuroraException e) {
+    if (e instanceof CliException c) {
+      return c.suggestion();
+    }
+    if (e instanceof InvalidJobException) {
+      return "fix the fields named above in the job file; nothing was built further, pushed or"
+          + " submitted";
+    }
+    if (e instanceof NixException n) {
+      String m = String.valueOf(n.getMessage());
+      if (m.contains("Nix is not installed") || m.contains("cannot run")) {
+        return "install Nix (Debian/Ubuntu: `apt-get install nix-bin`; elsewhere see"
+            + " https://nixos.org/download) or set local_nix_bin_dir";
+      }
+      if (n.jobAtFault()) {
+        return n.location().map(l -> "fix the job at " + l).orElse("fix the job file");
+      }
+      return "run `nix-aurora doctor` to check the Nix installation";
+    }
+    if (e instanceof CacheException c) {
+      return switch (c.kind()) {
+        case NETWORK ->
+            "check that the cache is reachable (`nix-aurora doctor CLUSTER`) and"
+                + " cache_url is right";
+        case AUTHENTICATION -> "check the cache credentials (netrc_file or ~/.netrc)";
+        case FAILURE -> "check the cache with `nix-aurora cache verify URL --public-key KEY`";
+      };
+    }
+    if (e instanceof StoreException) {
+      return "check the store settings with `nix-aurora doctor CLUSTER`";
+    }
+    if (e instanceof SubmitException s) {
+      return switch (s.exitCode()) {
+        case 3 -> "the scheduler refused the configuration; fix the job";
+        case 4 -> "see the scheduler's message above (`nix-aurora status KEY` shows the job)";
+        case 7 -> "check that the scheduler is reachable (`nix-aurora doctor CLUSTER`)";
+        case 9 -> "the scheduler was slow; retry, or raise timeout_seconds";
+        case 30 -> "check the credentials (username/password, netrc_file or ~/.netrc)";
+        default -> null;
+      };
+    }
+    return null;
+  }
+
+  @Override
+  public int handleParseException(CommandLine.ParameterException ex, String[] args) {
+    CommandLine cmd = ex.getCommandLine();
+    PrintWriter err = cmd.getErr();
+    err.println("error: " + ex.getMessage());
+    CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
+    err.println("hint: see `" + cmd.getCommandSpec().qualifiedName() + " --help`");
+    if (options.stacktrace()) {
+      ex.printStackTrace(err);
+    }
+    err.flush();
+    return cmd.getCommandSpec().exitCodeOnInvalidInput();
+  }
+}

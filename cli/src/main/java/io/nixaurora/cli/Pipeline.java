@@ -1,0 +1,146 @@
+package io.nixaurora.cli;
+
+import dagger.Lazy;
+import io.nixaurora.api.AuroraJobConfig;
+import io.nixaurora.api.BuiltJob;
+import io.nixaurora.api.InitCommand;
+import io.nixaurora.api.InvalidJobException;
+import io.nixaurora.api.JobKey;
+import io.nixaurora.api.JobSource;
+import io.nixaurora.api.NixException;
+import io.nixaurora.api.StoreProvider;
+import io.nixaurora.api.Submitter;
+import io.nixaurora.api.event.EventListener;
+import io.nixaurora.compiler.JobCompiler;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import javax.inject.Inject;
+
+/**
+ * The steps of ARCHITECTURE.md's pipeline for one cluster, in the order the commands use them:
+ * evaluate, check, publish, compile, submit. Backends are made on first use, so a command that
+ * needs no submitter never makes one.
+ */
+public final class Pipeline {
+  private final Lazy<Backends> backends;
+  private final ClusterConfig config;
+  private final EventListener events;
+  private final Environment environment;
+  private final JobCompiler compiler = new JobCompiler();
+  private StoreProvider store;
+  private Submitter submitter;
+
+  @Inject
+  Pipeline(
+      Lazy<Backends> backends,
+      ClusterConfig config,
+      EventListener events,
+      Environment environment) {
+    this.backends = backends;
+    this.config = config;
+    this.events = events;
+    this.environment = environment;
+  }
+
+  public ClusterConfig config() {
+    return config;
+  }
+
+  public EventListener events() {
+    return events;
+  }
+
+  /** The cluster's store provider, made on first use. */
+  public StoreProvider storeProvider() throws CliException {
+    if (store == null) {
+      store = backends.get().storeProvider(config, events);
+    }
+    return store;
+  }
+
+  /** The cluster's submitter, made on first use. */
+  public Submitter submitter() throws CliException {
+    if (submitter == null) {
+      submitter = backends.get().submitter(config, events);
+    }
+    return submitter;
+  }
+
+  /** This machine's Nix bin directory: the setting, else the one on PATH, else /usr/bin. */
+  public Path localNixBinDirectory() {
+    return config
+        .get(Setting.LOCAL_NIX_BIN_DIR)
+        .map(environment::resolve)
+        .orElseGet(() -> findOnPath(environment, "nix-store").orElse(Path.of("/usr/bin")));
+  }
+
+  static java.util.Optional<Path> findOnPath(Environment env, String tool) {
+    for (String dir : env.variable("PATH").orElse("").split(":")) {
+      if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, tool))) {
+        return java.util.Optional.of(Path.of(dir));
+      }
+    }
+    return java.util.Optional.empty();
+  }
+
+  /** Builds the job with Nix (one nix-build) and reads back the model. */
+  public BuiltJob evaluate(JobSource source) throws NixException, InvalidJobException {
+    return Evaluation.evaluate(localNixBinDirectory(), source, events);
+  }
+
+  /**
+   * The cross-system guard: a job built for another system than the cluster's is refused before
+   * anything is written, pushed or submitted.
+   */
+  public void checkSystem(BuiltJob built) throws CliException {
+    if (!built.system().equals(config.system())) {
+      throw CliException.configuration(
+          "job "
+              + built.key()
+              + " was built for "
+              + built.system()
+              + " but cluster "
+              + built.key().cluster()
+              + " runs "
+              + config.system()
+              + "; its store paths would not run on the agents",
+          "build on a "
+              + config.system()
+              + " machine (or a remote builder), or set \"system\" for the cluster if the agents"
+              + " really are "
+              + built.system());
+    }
+  }
+
+  /** Checks that the job's own key is the one on the command line. */
+  public static void checkKey(BuiltJob built, JobKey expected) throws CliException {
+    if (!built.key().equals(expected)) {
+      throw CliException.configuration(
+          "the job file defines " + built.key() + " but the command line says " + expected,
+          "use "
+              + built.key()
+              + " on the command line, or change the job's cluster, role,"
+              + " environment or name");
+    }
+  }
+
+  /** Aurora's rules, all problems at once, before anything is pushed. */
+  public void validate(BuiltJob built) throws InvalidJobException {
+    List<InvalidJobException.Violation> violations = compiler.validate(built.job());
+    if (!violations.isEmpty()) {
+      throw new InvalidJobException(violations);
+    }
+  }
+
+  /** Compiles the Aurora configuration with {@code init} as every process's init command. */
+  public AuroraJobConfig compile(BuiltJob built, InitCommand init) throws InvalidJobException {
+    return compiler.compile(built, init);
+  }
+
+  /** The settings the backends receive (for {@code config} and {@code doctor}). */
+  public Map<String, String> settings() {
+    return config.settings();
+  }
+}

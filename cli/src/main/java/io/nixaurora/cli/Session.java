@@ -1,0 +1,69 @@
+package io.nixaurora.cli;
+
+import dagger.Lazy;
+import java.io.PrintWriter;
+import javax.inject.Inject;
+
+/**
+ * What a running command shares: the options, the console, the configuration (read on first use)
+ * and the per-cluster pipelines.
+ */
+public final class Session {
+  private final GlobalOptions options;
+  private final Environment environment;
+  private final Lazy<Backends> backends;
+  private final ClusterComponent.Factory clusters;
+  private ConsoleListener console;
+  private Configuration configuration;
+
+  @Inject
+  Session(
+      GlobalOptions options,
+      Environment environment,
+      Lazy<Backends> backends,
+      ClusterComponent.Factory clusters) {
+    this.options = options;
+    this.environment = environment;
+    this.backends = backends;
+    this.clusters = clusters;
+  }
+
+  public GlobalOptions options() {
+    return options;
+  }
+
+  public Environment environment() {
+    return environment;
+  }
+
+  public Backends backends() {
+    return backends.get();
+  }
+
+  /** The console that renders events on {@code err}. */
+  public ConsoleListener console(PrintWriter err) {
+    if (console == null) {
+      console = new ConsoleListener(err, options, environment);
+    }
+    return console;
+  }
+
+  /** The configuration file (or built-in defaults), read once. */
+  public Configuration configuration() throws CliException {
+    if (configuration == null) {
+      configuration = Configuration.load(environment, options.configFile());
+    }
+    return configuration;
+  }
+
+  /** The effective configuration of {@code cluster} with the command's overrides. */
+  public ClusterConfig cluster(String cluster, ClusterOptions flags) throws CliException {
+    return configuration()
+        .forCluster(cluster, flags == null ? java.util.Map.of() : flags.overrides());
+  }
+
+  /** The pipeline for a cluster. */
+  public Pipeline pipeline(ClusterConfig config, PrintWriter err) {
+    return clusters.create(config, console(err)).pipeline();
+  }
+}

@@ -1,0 +1,342 @@
+package io.nixaurora.cli;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs a task on this machine the way the Thermos runner does (aurora-spec §7): each process as
+ * {@code /bin/bash -c <cmdline>} in the sandbox (working directory and HOME), with a cleared
+ * environment but PATH; order constraints; {@code max_failures}, {@code daemon}, {@code ephemeral},
+ * {@code min_duration}; final processes after the others; a process's output printed with its name
+ * in front (and kept under {@code .logs/<process>/<run>/}, as Thermos keeps it).
+ */
+final class TaskRunner {
+
+  /** Thermos's cap on runs of one process ({@code CappedTaskPlanner.TOTAL_RUN_LIMIT}). */
+  static final int RUN_LIMIT = 100;
+
+  /** How long processes get between SIGTERM and SIGKILL. */
+  private static final long KILL_GRACE_MILLIS = 3000;
+
+  enum State {
+    WAITING,
+    RUNNING,
+    SUCCESS,
+    FAILED,
+    KILLED
+  }
+
+  /** The outcome of the task. */
+  enum Outcome {
+    SUCCESS,
+    FAILED,
+    INTERRUPTED
+  }
+
+  private final class Run {
+    final ThermosPlan.Proc proc;
+    State state = State.WAITING;
+    int failures;
+    int runs;
+    long lastStart = Long.MIN_VALUE;
+    java.lang.Process process;
+
+    Run(ThermosPlan.Proc proc) {
+      this.proc = proc;
+    }
+
+    /** Finished as far as dependents are concerned. */
+    boolean finished() {
+      return state == State.SUCCESS || (proc.ephemeral() && state == State.FAILED);
+    }
+
+    boolean done() {
+      return state == State.SUCCESS || state == State.FAILED || state == State.KILLED;
+    }
+
+    long nextStart() {
+      return lastStart == Long.MIN_VALUE ? 0 : lastStart + proc.minDuration() * 1000L;
+    }
+  }
+
+  private record Exit(Run run, int code) {}
+
+  private final ThermosPlan plan;
+  private final Path sandbox;
+  private final Map<String, String> environment;
+  private final Map<String, String> cmdlines;
+  private final PrintWriter out;
+  private final PrintWriter err;
+  private final Map<String, Run> runs = new LinkedHashMap<>();
+  private final LinkedBlockingQueue<Exit> exits = new LinkedBlockingQueue<>();
+  private final List<Thread> pumps = new ArrayList<>();
+  private final int width;
+
+  /**
+   * @param cmdlines each process's cmdline with its templates bound
+   * @param environment the whole environment of every process (PATH, HOME, USER, LOGNAME)
+   */
+  TaskRunner(
+      ThermosPlan plan,
+      Map<String, String> cmdlines,
+      Path sandbox,
+      Map<String, String> environment,
+      PrintWriter out,
+      PrintWriter err) {
+    this.plan = plan;
+    this.cmdlines = cmdlines;
+    this.sandbox = sandbox;
+    this.environment = environment;
+    this.out = out;
+    this.err = err;
+    plan.processes().forEach(p -> runs.put(p.name(), new Run(p)));
+    this.width = plan.processes().stream().mapToInt(p -> p.name().length()).max().orElse(4);
+  }
+
+  /** Runs the task to its end; an interrupt (Ctrl-C) stops every process. */
+  Outcome run() {
+    try {
+      Outcome regular = phase(false, Long.MAX_VALUE);
+      stopAll(); // CLEANING: leftovers (ephemeral, daemons) get SIGTERM
+      long deadline = System.currentTimeMillis() + plan.finalizationWait() * 1000L;
+      phase(true, deadline);
+      stopAll();
+      return regular;
+    } catch (InterruptedException e) {
+      stopAll();
+      return Outcome.INTERRUPTED;
+    } finally {
+      for (Thread t : pumps) {
+        try {
+          t.join(1000);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+  }
+
+  /** The states of the processes, for the summary. */
+  Map<String, State> states() {
+    Map<String, State> out = new LinkedHashMap<>();
+    runs.forEach((k, v) -> out.put(k, v.state));
+    return out;
+  }
+
+  private Outcome phase(boolean finals, long deadline) throws InterruptedException {
+    List<Run> members = runs.values().stream().filter(r -> r.proc.isFinal() == finals).toList();
+    if (members.isEmpty()) {
+      return Outcome.SUCCESS;
+    }
+    while (true) {
+      long now = System.currentTimeMillis();
+      if (now >= deadline) {
+        note("finalization_wait of " + plan.finalizationWait() + " s is over");
+        return Outcome.FAILED;
+      }
+      int running = (int) members.stream().filter(r -> r.state == State.RUNNING).count();
+      long wake = deadline;
+      for (Run r : members) {
+        if (r.state != State.WAITING || !dependenciesFinished(r)) {
+          continue;
+        }
+        if (plan.maxConcurrency() > 0 && running >= plan.maxConcurrency()) {
+          break;
+        }
+        if (r.nextStart() > now) {
+          wake = Math.min(wake, r.nextStart());
+          continue;
+        }
+        start(r);
+        running++;
+      }
+      long failed =
+          members.stream().filter(r -> r.state == State.FAILED && !r.proc.ephemeral()).count();
+      if (!finals && plan.maxFailures() > 0 && failed >= plan.maxFailures()) {
+        return Outcome.FAILED;
+      }
+      boolean complete = members.stream().filter(r -> !r.proc.ephemeral()).allMatch(Run::done);
+      if (complete) {
+        return failed == 0 || (plan.maxFailures() == 0 || failed < plan.maxFailures())
+            ? Outcome.SUCCESS
+            : Outcome.FAILED;
+      }
+      boolean canProgress =
+          members.stream()
+              .anyMatch(r -> r.state == State.RUNNING || (r.state == State.WAITING && !blocked(r)));
+      if (!canProgress) {
+        note("deadlocked: the remaining processes wait for processes that failed");
+        return Outcome.FAILED;
+      }
+      long timeout = Math.max(1, Math.min(wake, deadline) - System.currentTimeMillis());
+      Exit exit = exits.poll(Math.min(timeout, 1000), TimeUnit.MILLISECONDS);
+      if (exit != null) {
+        exited(exit);
+      }
+    }
+  }
+
+  private boolean dependenciesFinished(Run r) {
+    return plan.dependencies().get(r.proc.name()).stream().allMatch(d -> runs.get(d).finished());
+  }
+
+  /** A waiting process whose dependency ended without finishing can never start. */
+  private boolean blocked(Run r) {
+    for (String d : plan.dependencies().get(r.proc.name())) {
+      Run dep = runs.get(d);
+      if ((dep.done() && !dep.finished()) || blocked(dep)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void start(Run r) throws InterruptedException {
+    r.runs++;
+    r.lastStart = System.currentTimeMillis();
+    ProcessBuilder pb = new ProcessBuilder("/bin/bash", "-c", cmdlines.get(r.proc.name()));
+    pb.directory(sandbox.toFile());
+    pb.environment().clear();
+    pb.environment().putAll(environment);
+    pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    Path logs = sandbox.resolve(".logs").resolve(r.proc.name()).resolve(String.valueOf(r.runs - 1));
+    try {
+      Files.createDirectories(logs);
+      r.process = pb.start();
+    } catch (IOException e) {
+      note(r.proc.name() + ": cannot start /bin/bash: " + e.getMessage());
+      r.state = State.FAILED;
+      r.failures++;
+      return;
+    }
+    r.state = State.RUNNING;
+    note("starting " + r.proc.name() + (r.runs > 1 ? " (run " + r.runs + ")" : ""));
+    pump(r, r.process.getInputStream(), out, logs.resolve("stdout"));
+    pump(r, r.process.getErrorStream(), err, logs.resolve("stderr"));
+    java.lang.Process p = r.process;
+    Thread waiter =
+        new Thread(
+            () -> {
+              try {
+                exits.put(new Exit(r, p.waitFor()));
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "wait-" + r.proc.name());
+    waiter.setDaemon(true);
+    waiter.start();
+  }
+
+  private void exited(Exit exit) {
+    Run r = exit.run();
+    r.process = null;
+    if (r.state != State.RUNNING) {
+      return;
+    }
+    int code = exit.code();
+    ThermosPlan.Proc p = r.proc;
+    if (code == 0) {
+      if (p.daemon() && r.runs < RUN_LIMIT) {
+        note(p.name() + " exited 0; daemon, so it runs again");
+        r.state = State.WAITING;
+      } else {
+        note(p.name() + " finished");
+        r.state = State.SUCCESS;
+      }
+      return;
+    }
+    r.failures++;
+    String how = code > 128 ? "was killed by signal " + (code - 128) : "exited " + code;
+    if ((p.maxFailures() == 0 || r.failures < p.maxFailures()) && r.runs < RUN_LIMIT) {
+      note(p.name() + " " + how + " (failure " + r.failures + "); it runs again");
+      r.state = State.WAITING;
+    } else {
+      note(
+          p.name()
+              + " "
+              + how
+              + "; failed"
+              + (p.maxFailures() > 1 ? " after " + r.failures + " failures" : "")
+              + (p.ephemeral() ? " (ephemeral: counted as finished)" : ""));
+      r.state = State.FAILED;
+    }
+  }
+
+  /** SIGTERM to every running process and its children, then SIGKILL after a grace period. */
+  private void stopAll() {
+    List<Run> running = runs.values().stream().filter(r -> r.process != null).toList();
+    if (running.isEmpty()) {
+      return;
+    }
+    for (Run r : running) {
+      r.process.descendants().forEach(ProcessHandle::destroy);
+      r.process.destroy();
+    }
+    long deadline = System.currentTimeMillis() + KILL_GRACE_MILLIS;
+    for (Run r : running) {
+      java.lang.Process p = r.process;
+      try {
+        if (!p.waitFor(Math.max(1, deadline - System.currentTimeMillis()), TimeUnit.MILLISECONDS)) {
+          p.descendants().forEach(ProcessHandle::destroyForcibly);
+          p.destroyForcibly();
+        }
+      } catch (InterruptedException e) {
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
+      }
+      if (r.state == State.RUNNING) {
+        r.state = State.KILLED;
+      }
+      r.process = null;
+      note("stopped " + r.proc.name());
+    }
+  }
+
+  private void pump(Run r, InputStream stream, PrintWriter sink, Path log) {
+    String prefix = String.format("%-" + width + "s | ", r.proc.name());
+    Thread t =
+        new Thread(
+            () -> {
+              try (BufferedReader reader =
+                      new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8));
+                  OutputStream file = Files.newOutputStream(log)) {
+                String line;
+                while ((line = reader.readLine()) != null) {
+                  file.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+                  file.flush();
+                  synchronized (sink) {
+                    sink.println(prefix + line);
+                    sink.flush();
+                  }
+                }
+              } catch (IOException e) {
+                // the process went away; its output ends here
+              }
+            },
+            "output-" + r.proc.name());
+    t.setDaemon(true);
+    t.start();
+    pumps.add(t);
+  }
+
+  private void note(String message) {
+    synchronized (err) {
+      err.println("[run] " + message);
+      err.flush();
+    }
+  }
+}
