@@ -1,0 +1,478 @@
+package io.nixaurora.submit.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.nixaurora.api.JobKey;
+import io.nixaurora.submit.http.ExecutorData.InvalidJob;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Aurora's client-side {@code convert()} (aurora-spec §3): the compiled job JSON, after the tier
+ * backfill, to the Thrift {@code JobConfiguration}, {@code TaskConfig} and {@code
+ * JobUpdateRequest}. Works on the JSON tree, so it needs no model classes; sets with no natural
+ * order are written sorted, so the same job always gives the same bytes.
+ */
+final class JobConverter {
+  private static final long MB = 1024L * 1024L;
+  private static final Pattern IDENTIFIER = Pattern.compile("^[\\w\\-.]+$");
+  private static final Pattern PROCESS_NAME = Pattern.compile("^[^./][^/]*$");
+  private static final Pattern THERMOS_PORT =
+      Pattern.compile("\\{\\{thermos\\.ports\\[([^\\]]+)\\]\\}\\}");
+  static final String UPDATE_ID_KEY = "org.apache.aurora.client.update_id";
+
+  /**
+   * A converted job.
+   *
+   * @param key the job key from the JSON
+   * @param job the job JSON with every default filled in
+   * @param taskConfig TaskConfig
+   * @param jobConfiguration JobConfiguration
+   * @param instanceCount {@code instances}
+   */
+  record Converted(
+      JobKey key,
+      ObjectNode job,
+      TJson.Struct taskConfig,
+      TJson.Struct jobConfiguration,
+      int instanceCount) {}
+
+  private JobConverter() {}
+
+  /** JobKey{1 role; 2 environment; 3 name}. */
+  static TJson.Struct jobKey(JobKey key) {
+    return new TJson.Struct()
+        .set(1, TJson.str(key.role()))
+        .set(2, TJson.str(key.environment()))
+        .set(3, TJson.str(key.name()));
+  }
+
+  /**
+   * Converts a job whose {@code tier} and {@code production} are already backfilled.
+   *
+   * @throws InvalidJob with Aurora's reason when {@code convert()} would refuse the job
+   */
+  static Converted convert(ObjectNode input, String cluster, String owner) throws InvalidJob {
+    for (String field : List.of("role", "environment", "name")) {
+      JsonNode value = input.get(field);
+      if (value == null || !value.isTextual() || !IDENTIFIER.matcher(value.textValue()).matches()) {
+        throw new InvalidJob(
+            "Invalid " + field + " '" + (value == null ? "" : value.asText()) + "'");
+      }
+    }
+    if (!input.has("cluster")) {
+      throw new InvalidJob("Cluster required for job \"" + input.get("name").textValue() + "\"");
+    }
+    if (!input.has("task")) {
+      throw new InvalidJob("MesosJob[task] is required.");
+    }
+    String data = ExecutorData.of(input);
+    ObjectNode job = ExecutorData.withDefaults(input);
+    JsonNode task = job.get("task");
+    if (!task.has("processes") || task.get("processes").isEmpty()) {
+      throw new InvalidJob("Task[processes] is required.");
+    }
+    for (JsonNode process : task.get("processes")) {
+      for (String required : List.of("name", "cmdline")) {
+        if (!process.has(required)) {
+          throw new InvalidJob("Task is invalid: Process[" + required + "] is required.");
+        }
+      }
+      String name = process.get("name").textValue();
+      if (!PROCESS_NAME.matcher(name).matches()) {
+        throw new InvalidJob("Task is invalid: Process name '" + name + "' is invalid");
+      }
+    }
+    JsonNode resources = task.get("resources");
+    if (resources == null) {
+      throw new InvalidJob("Task must specify resources!");
+    }
+    for (String required : List.of("cpu", "ram", "disk")) {
+      if (!resources.has(required)) {
+        throw new InvalidJob("Task is invalid: Resources[" + required + "] is required.");
+      }
+    }
+    long ram = resources.get("ram").longValue();
+    long disk = resources.get("disk").longValue();
+    if (ram == 0 || disk == 0) {
+      throw new InvalidJob("Must specify ram and disk resources, got ram " + ram + " disk " + disk);
+    }
+    double cpu = resources.get("cpu").doubleValue();
+    long ramMb = Math.floorDiv(ram, MB);
+    long diskMb = Math.floorDiv(disk, MB);
+    if (cpu <= 0 || ramMb <= 0 || diskMb <= 0) {
+      throw new InvalidJob(
+          "Task has invalid resources.  cpu/ramMb/diskMb must all be positive: "
+              + "cpu:"
+              + PythonJson.floatRepr(cpu)
+              + " ramMb:"
+              + ramMb
+              + " diskMb:"
+              + diskMb);
+    }
+    JobKey key =
+        new JobKey(
+            cluster,
+            job.get("role").textValue(),
+            job.get("environment").textValue(),
+            job.get("name").textValue());
+    TJson.Struct identity = new TJson.Struct().set(2, TJson.str(owner));
+
+    List<TJson.Value> resourceSet = new ArrayList<>();
+    resourceSet.add(new TJson.Struct().set(1, TJson.dbl(cpu)));
+    resourceSet.add(new TJson.Struct().set(2, TJson.i64(ramMb)));
+    resourceSet.add(new TJson.Struct().set(3, TJson.i64(diskMb)));
+    for (String port : namedPorts(job)) {
+      resourceSet.add(new TJson.Struct().set(4, TJson.str(port)));
+    }
+    long gpu = resources.path("gpu").asLong(0);
+    if (gpu != 0) {
+      resourceSet.add(new TJson.Struct().set(5, TJson.i64(gpu)));
+    }
+
+    TJson.Struct taskConfig =
+        new TJson.Struct()
+            .set(28, jobKey(key))
+            .set(17, identity)
+            .set(7, TJson.bool(job.get("service").booleanValue()))
+            .set(11, TJson.i32(job.get("priority").longValue()))
+            .set(13, TJson.i32(job.get("max_task_failures").longValue()))
+            .set(18, TJson.bool(job.get("production").booleanValue()))
+            .set(32, TJson.set("rec", resourceSet))
+            .set(20, TJson.set("rec", placementConstraints(job.get("constraints"))))
+            .set(22, TJson.stringMap(Map.of()))
+            .set(25, executorConfig(job, data))
+            .set(27, TJson.set("rec", metadata(job.get("metadata"))))
+            .set(29, container(job.get("container")));
+    if (job.has("tier")) {
+      taskConfig.set(30, TJson.str(job.get("tier").textValue()));
+    }
+    if (job.has("contact")) {
+      taskConfig.set(23, TJson.str(job.get("contact").textValue()));
+    }
+    if (job.has("partition_policy")) {
+      JsonNode policy = job.get("partition_policy");
+      taskConfig.set(
+          34,
+          new TJson.Struct()
+              .set(1, TJson.bool(policy.get("reschedule").booleanValue()))
+              .set(2, TJson.i64(policy.get("delay_secs").longValue())));
+    }
+    if (job.has("sla_policy")) {
+      taskConfig.set(35, slaPolicy(job.get("sla_policy")));
+    }
+
+    long instances = job.get("instances").longValue();
+    TJson.Struct jobConfiguration =
+        new TJson.Struct()
+            .set(9, jobKey(key))
+            .set(7, identity)
+            .set(5, TJson.i32(cronCollisionPolicy(job.get("cron_collision_policy").textValue())))
+            .set(6, taskConfig)
+            .set(8, TJson.i32(instances));
+    if (job.has("cron_schedule")) {
+      jobConfiguration.set(4, TJson.str(job.get("cron_schedule").textValue()));
+    }
+    return new Converted(key, job, taskConfig, jobConfiguration, (int) instances);
+  }
+
+  /**
+   * JobUpdateRequest for {@code aurora update start} (aurora-spec §3.3).
+   *
+   * @param updateId the client's update id (metadata), or null to leave metadata out (for a diff)
+   * @throws InvalidJob when {@code update_config} breaks the client's rules
+   */
+  static TJson.Struct updateRequest(Converted converted, String updateId) throws InvalidJob {
+    TJson.Struct request =
+        new TJson.Struct()
+            .set(1, converted.taskConfig())
+            .set(2, TJson.i32(converted.instanceCount()))
+            .set(3, updateSettings(converted.job()));
+    if (updateId != null) {
+      request.set(
+          4,
+          TJson.set(
+              "rec",
+              List.of(
+                  new TJson.Struct()
+                      .set(1, TJson.str(UPDATE_ID_KEY))
+                      .set(2, TJson.str(updateId)))));
+    }
+    return request;
+  }
+
+  /** JobUpdateSettings from {@code update_config}, with the client's checks. */
+  static TJson.Struct updateSettings(ObjectNode job) throws InvalidJob {
+    JsonNode config = job.get("update_config");
+    long batchSize = config.get("batch_size").longValue();
+    long watchSecs = config.get("watch_secs").longValue();
+    long maxTotalFailures = config.get("max_total_failures").longValue();
+    boolean waitForBatch = config.get("wait_for_batch_completion").booleanValue();
+    if (batchSize <= 0) {
+      throw new InvalidJob("update_config.batch_size: must be positive, got " + batchSize);
+    }
+    if (watchSecs < 0) {
+      throw new InvalidJob("update_config.watch_secs: must be non-negative, got " + watchSecs);
+    }
+    if (maxTotalFailures >= job.get("instances").longValue()) {
+      throw new InvalidJob(
+          "update_config.max_total_failures ("
+              + maxTotalFailures
+              + ") must be lower than instances ("
+              + job.get("instances").longValue()
+              + ")");
+    }
+    TJson.Struct settings =
+        new TJson.Struct()
+            .set(1, TJson.i32(batchSize))
+            .set(2, TJson.i32(config.get("max_per_shard_failures").longValue()))
+            .set(3, TJson.i32(maxTotalFailures))
+            .set(5, TJson.i32(watchSecs * 1000))
+            .set(6, TJson.bool(config.get("rollback_on_failure").booleanValue()))
+            .set(8, TJson.bool(waitForBatch))
+            .set(10, TJson.bool(config.get("sla_aware").booleanValue()));
+    if (config.has("pulse_interval_secs")) {
+      long pulse = config.get("pulse_interval_secs").longValue();
+      if (pulse < 60) {
+        throw new InvalidJob(
+            "update_config.pulse_interval_secs: must be at least 60, got " + pulse);
+      }
+      settings.set(9, TJson.i32(pulse * 1000));
+    }
+    TJson.Struct strategy;
+    if (config.has("update_strategy")) {
+      if (waitForBatch || batchSize > 1) {
+        throw new InvalidJob(
+            "update_config.update_strategy cannot be combined with wait_for_batch_completion or"
+                + " batch_size > 1");
+      }
+      JsonNode given = config.get("update_strategy");
+      if (given.has("batch_sizes")) {
+        List<TJson.Value> sizes = new ArrayList<>();
+        for (JsonNode size : given.get("batch_sizes")) {
+          sizes.add(TJson.i32(size.longValue()));
+        }
+        strategy =
+            new TJson.Struct()
+                .set(
+                    3,
+                    new TJson.Struct()
+                        .set(1, TJson.list("i32", sizes))
+                        .set(2, TJson.bool(given.get("autopause_after_batch").booleanValue())));
+      } else if (given.has("autopause_after_batch")) {
+        strategy =
+            new TJson.Struct()
+                .set(
+                    2,
+                    new TJson.Struct()
+                        .set(1, TJson.i32(given.get("batch_size").longValue()))
+                        .set(2, TJson.bool(given.get("autopause_after_batch").booleanValue())));
+      } else {
+        strategy =
+            new TJson.Struct()
+                .set(1, new TJson.Struct().set(1, TJson.i32(given.get("batch_size").longValue())));
+      }
+    } else if (waitForBatch) {
+      strategy =
+          new TJson.Struct()
+              .set(2, new TJson.Struct().set(1, TJson.i32(batchSize)).set(2, TJson.bool(false)));
+    } else {
+      strategy = new TJson.Struct().set(1, new TJson.Struct().set(1, TJson.i32(batchSize)));
+    }
+    settings.set(11, strategy);
+    return settings;
+  }
+
+  private static int cronCollisionPolicy(String policy) throws InvalidJob {
+    return switch (policy.toUpperCase(Locale.ROOT)) {
+      case "KILL_EXISTING" -> 0;
+      case "CANCEL_NEW" -> 1;
+      case "RUN_OVERLAP" -> 2;
+      default ->
+          throw new InvalidJob(
+              "cron_collision_policy: must be KILL_EXISTING, CANCEL_NEW or RUN_OVERLAP, got '"
+                  + policy
+                  + "'");
+    };
+  }
+
+  /** {@code {{thermos.ports[p]}}} references in the task and non-numeric announce ports. */
+  private static TreeSet<String> namedPorts(ObjectNode job) {
+    TreeSet<String> ports = new TreeSet<>();
+    collectPorts(job.get("task"), ports);
+    JsonNode announce = job.get("announce");
+    if (announce != null) {
+      for (Iterator<JsonNode> it = announce.get("portmap").elements(); it.hasNext(); ) {
+        String port = it.next().textValue();
+        if (!port.matches("-?\\d+")) {
+          ports.add(port);
+        }
+      }
+      collectPorts(announce, ports);
+    }
+    return ports;
+  }
+
+  private static void collectPorts(JsonNode node, TreeSet<String> ports) {
+    if (node == null) {
+      return;
+    }
+    if (node.isTextual()) {
+      Matcher m = THERMOS_PORT.matcher(node.textValue());
+      while (m.find()) {
+        ports.add(m.group(1));
+      }
+    }
+    for (JsonNode child : node) {
+      collectPorts(child, ports);
+    }
+  }
+
+  private static List<TJson.Value> placementConstraints(JsonNode constraints) throws InvalidJob {
+    List<TJson.Value> out = new ArrayList<>();
+    if (constraints == null) {
+      return out;
+    }
+    TreeMap<String, String> sorted = new TreeMap<>();
+    constraints.fields().forEachRemaining(e -> sorted.put(e.getKey(), e.getValue().textValue()));
+    for (Map.Entry<String, String> entry : sorted.entrySet()) {
+      String value = entry.getValue();
+      TJson.Struct taskConstraint;
+      if (value.startsWith("limit:")) {
+        long limit;
+        try {
+          limit = Long.parseLong(value.substring("limit:".length()));
+        } catch (NumberFormatException e) {
+          throw new InvalidJob("constraints[" + entry.getKey() + "]: bad limit '" + value + "'");
+        }
+        taskConstraint = new TJson.Struct().set(2, new TJson.Struct().set(1, TJson.i32(limit)));
+      } else {
+        boolean negated = value.startsWith("!");
+        String values = negated ? value.substring(1) : value;
+        List<TJson.Value> set = new ArrayList<>();
+        for (String v : new TreeSet<>(List.of(values.split(",", -1)))) {
+          set.add(TJson.str(v));
+        }
+        taskConstraint =
+            new TJson.Struct()
+                .set(
+                    1,
+                    new TJson.Struct().set(1, TJson.bool(negated)).set(2, TJson.set("str", set)));
+      }
+      out.add(new TJson.Struct().set(1, TJson.str(entry.getKey())).set(2, taskConstraint));
+    }
+    return out;
+  }
+
+  private static List<TJson.Value> metadata(JsonNode metadata) {
+    TreeMap<String, TreeSet<String>> sorted = new TreeMap<>();
+    for (JsonNode entry : metadata) {
+      sorted
+          .computeIfAbsent(entry.get("key").textValue(), k -> new TreeSet<>())
+          .add(entry.get("value").textValue());
+    }
+    List<TJson.Value> out = new ArrayList<>();
+    sorted.forEach(
+        (k, values) ->
+            values.forEach(
+                v -> out.add(new TJson.Struct().set(1, TJson.str(k)).set(2, TJson.str(v)))));
+    return out;
+  }
+
+  private static TJson.Struct executorConfig(ObjectNode job, String data) {
+    JsonNode config = job.get("executor_config");
+    String name = config.get("name").textValue();
+    if (name.equals("AuroraExecutor")) {
+      return new TJson.Struct().set(1, TJson.str(name)).set(2, TJson.str(data));
+    }
+    return new TJson.Struct()
+        .set(1, TJson.str(name))
+        .set(2, TJson.str(config.get("data").textValue()));
+  }
+
+  private static TJson.Struct container(JsonNode container) {
+    if (container == null) {
+      return new TJson.Struct().set(1, new TJson.Struct());
+    }
+    JsonNode docker = container.has("docker") ? container.get("docker") : null;
+    if (docker == null && container.has("image") && container.get("image").isTextual()) {
+      docker = container;
+    }
+    if (docker != null) {
+      List<TJson.Value> parameters = new ArrayList<>();
+      for (JsonNode p : docker.get("parameters")) {
+        parameters.add(
+            new TJson.Struct()
+                .set(1, TJson.str(p.get("name").textValue()))
+                .set(2, TJson.str(p.get("value").textValue())));
+      }
+      return new TJson.Struct()
+          .set(
+              2,
+              new TJson.Struct()
+                  .set(1, TJson.str(docker.get("image").textValue()))
+                  .set(2, TJson.list("rec", parameters)));
+    }
+    TJson.Struct mesos = new TJson.Struct();
+    JsonNode image = container.get("image");
+    if (image != null) {
+      TJson.Struct union = new TJson.Struct();
+      if (image.has("image_id")) {
+        union.set(
+            2,
+            new TJson.Struct()
+                .set(1, TJson.str(image.get("name").textValue()))
+                .set(2, TJson.str(image.get("image_id").textValue())));
+      } else {
+        union.set(
+            1,
+            new TJson.Struct()
+                .set(1, TJson.str(image.get("name").textValue()))
+                .set(2, TJson.str(image.get("tag").textValue())));
+      }
+      mesos.set(1, union);
+    }
+    List<TJson.Value> volumes = new ArrayList<>();
+    for (JsonNode v : container.path("volumes")) {
+      volumes.add(
+          new TJson.Struct()
+              .set(1, TJson.str(v.get("container_path").textValue()))
+              .set(2, TJson.str(v.get("host_path").textValue()))
+              .set(3, TJson.i32(v.get("mode").textValue().equals("RO") ? 2 : 1)));
+    }
+    mesos.set(2, TJson.list("rec", volumes));
+    return new TJson.Struct().set(1, mesos);
+  }
+
+  private static TJson.Struct slaPolicy(JsonNode policy) {
+    if (policy.has("coordinator_url")) {
+      return new TJson.Struct()
+          .set(
+              3,
+              new TJson.Struct()
+                  .set(1, TJson.str(policy.get("coordinator_url").textValue()))
+                  .set(2, TJson.str(policy.get("status_key").textValue())));
+    }
+    if (policy.has("count")) {
+      return new TJson.Struct()
+          .set(
+              2,
+              new TJson.Struct()
+                  .set(1, TJson.i64(policy.get("count").longValue()))
+                  .set(2, TJson.i64(policy.get("duration_secs").longValue())));
+    }
+    return new TJson.Struct()
+        .set(
+            1,
+            new TJson.Struct()
+                .set(1, TJson.dbl(policy.get("percentage").doubleValue()))
+                .set(2, TJson.i64(policy.get("duration_secs").longValue())));
+  }
+}
