@@ -138,9 +138,9 @@ public final class AuroraCliSubmitter implements Submitter {
     Optional<ClientOutput.UpdatePage> page = pageUrl.flatMap(ClientOutput::updatePage);
     Optional<String> jobUrl = page.map(ClientOutput.UpdatePage::jobUrl).or(() -> pageUrl);
     Optional<String> updateId = page.map(ClientOutput.UpdatePage::updateId);
-    if (pageUrl.isEmpty()) {
-      // No update page: the scheduler answered without starting one ("Job is unchanged by
-      // proposed update."); there is no update to ask about.
+    if (page.isEmpty() && !run.stdout().contains("has started")) {
+      // The scheduler answered without starting an update ("Job is unchanged by proposed
+      // update."); there is no update to ask about.
       return new SubmitResult(
           key, SubmitResult.Action.UPDATE, started, jobUrl, Optional.empty(), Optional.empty());
     }

@@ -188,6 +188,26 @@ class AuroraCliSubmitterTest {
   }
 
   @Test
+  void withoutAnUpdatePageTheIdComesFromUpdateInfo() throws Exception {
+    // synthesize_url gives None when the client cannot find the scheduler's web UI.
+    aurora.answer("job", "status", 0, FakeAurora.status(KEY, RUNNING), "");
+    aurora.answer(
+        "update",
+        "start",
+        0,
+        "Job update has started. View your update progress at None\n",
+        "Unable to find scheduler web UI!\n");
+    aurora.answer("update", "info", 0, FakeAurora.updateInfo(UPDATE_ID, "ROLLING_FORWARD"), "");
+
+    SubmitResult result = aurora.submitter().update(SERVICE);
+
+    assertEquals(Optional.of(UPDATE_ID), result.updateId());
+    assertEquals(Optional.of("ROLLING_FORWARD"), result.updateState());
+    assertEquals(Optional.empty(), result.url());
+    assertEquals(3, aurora.calls().size());
+  }
+
+  @Test
   void anUpdateWhoseStateCannotBeReadIsStillStarted() throws Exception {
     aurora.answer("job", "status", 0, FakeAurora.status(KEY, RUNNING), "");
     aurora.answer("update", "start", 0, FakeAurora.updateStarted(UPDATE_ID), "");
