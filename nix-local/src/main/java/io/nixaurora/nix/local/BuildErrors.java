@@ -16,6 +16,11 @@ final class BuildErrors {
   private static final Pattern LOCATION = Pattern.compile("(?m)^\\s*at (/[^:\\n]+):(\\d+):(\\d+):");
   private static final Pattern ERROR_LINE = Pattern.compile("(?m)^error: ");
 
+  private static final Pattern ENVIRONMENT =
+      Pattern.compile(
+          "cannot connect to|Permission denied|opening lock file|No space left|not installed"
+              + "|cannot open connection|unable to start|database disk image|Read-only file system");
+
   private BuildErrors() {}
 
   /**
@@ -35,14 +40,17 @@ final class BuildErrors {
       location = file + ":" + at.group(2) + ":" + at.group(3);
     }
     String message = firstError(text);
-    boolean buildFailure =
-        message.startsWith("builder for ") || message.contains("failed to build");
-    if (location == null && !e.jobAtFault() && !buildFailure && !message.startsWith("syntax")) {
+    if (location == null && !e.jobAtFault() && isEnvironmentFault(message)) {
       // Not the job's fault (Nix missing, the daemon unreachable …): Nix's message as it is.
       return new NixException(message, null, false);
     }
     String prefix = location != null ? location : job;
     return new NixException(prefix + ": " + message, location, true);
+  }
+
+  /** Failures of the machine or Nix installation rather than of the job being built. */
+  private static boolean isEnvironmentFault(String message) {
+    return ENVIRONMENT.matcher(message).find();
   }
 
   /**
