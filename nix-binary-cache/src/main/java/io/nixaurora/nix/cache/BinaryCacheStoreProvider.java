@@ -1,0 +1,188 @@
+package io.nixaurora.nix.cache;
+
+import io.nixaurora.api.BuiltJob;
+import io.nixaurora.api.CacheException;
+import io.nixaurora.api.InitCommand;
+import io.nixaurora.api.NixException;
+import io.nixaurora.api.ProcessScript;
+import io.nixaurora.api.Publication;
+import io.nixaurora.api.StoreException;
+import io.nixaurora.api.StorePath;
+import io.nixaurora.api.StoreProvider;
+import io.nixaurora.api.event.EventListener;
+import io.nixaurora.api.event.LogEvent;
+import io.nixaurora.nix.local.NixStore;
+import io.nixaurora.nix.local.PathInfo;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * The {@code binary-cache} store provider: publishing pushes the closure of every process script to
+ * a signed Nix binary cache, then confirms that every path of every closure has a narinfo signed by
+ * the configured key. Agents realise paths through the substituters of their nix.conf (see {@link
+ * #agentConfig()}).
+ */
+public final class BinaryCacheStoreProvider implements StoreProvider {
+
+  /** The name this provider is selected by. */
+  public static final String NAME = "binary-cache";
+
+  private final BinaryCacheConfig config;
+  private final NixStore store;
+  private final InitCommand initCommand;
+
+  /**
+   * @param store the local store closures are read from
+   */
+  public BinaryCacheStoreProvider(BinaryCacheConfig config, NixStore store) {
+    this.config = Objects.requireNonNull(config, "config");
+    this.store = Objects.requireNonNull(store, "store");
+    this.initCommand = new BinaryCacheInitCommand(config);
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  /** The settings. */
+  public BinaryCacheConfig config() {
+    return config;
+  }
+
+  @Override
+  public InitCommand initCommand() {
+    return initCommand;
+  }
+
+  /** The nix.conf lines agents need to substitute from this cache. */
+  public AgentConfig agentConfig() throws CacheException {
+    return new AgentConfig(config.cacheUrl(), config.trustedKey());
+  }
+
+  @Override
+  public Publication publish(BuiltJob job, EventListener events) throws StoreException {
+    requireSystem(job);
+    SigningKey key = config.readSigningKey();
+    PublicKey trusted = config.trustedKey();
+    List<StorePath> roots = new ArrayList<>();
+    for (ProcessScript s : job.scripts().values()) {
+      roots.add(s.path());
+    }
+    List<PathInfo> closure;
+    try {
+      closure = store.closure(roots);
+    } catch (NixException e) {
+      throw new StoreException(
+          "cannot read the closure of " + job.key() + ": " + e.getMessage(), e);
+    }
+    try (BinaryCacheTarget target =
+        BinaryCacheTarget.open(config.cacheUrl(), config.credentials())) {
+      PushSummary summary =
+          CachePusher.builder()
+              .target(target)
+              .signingKey(key)
+              .compression(config.compression())
+              .jobs(config.jobs())
+              .events(events)
+              .build()
+              .pushClosure(closure);
+      List<StorePath> paths = closure.stream().map(PathInfo::path).toList();
+      confirmSigned(target, paths, trusted);
+      events.on(LogEvent.debug("every path of " + job.key() + " is signed by " + trusted.name()));
+      return new Publication(initCommand, paths, summary.toString());
+    }
+  }
+
+  private void requireSystem(BuiltJob job) throws StoreException {
+    String cluster = config.system();
+    List<String> built = new ArrayList<>();
+    built.add(job.system());
+    job.scripts().values().forEach(s -> built.add(s.system()));
+    for (String s : built) {
+      if (!s.equals(cluster)) {
+        throw new StoreException(
+            job.key()
+                + " was built for "
+                + s
+                + " but the cluster's agents run "
+                + cluster
+                + " (set the store setting 'system', or build on a "
+                + cluster
+                + " machine); nothing was pushed");
+      }
+    }
+  }
+
+  /** Every path has a narinfo (for that path) with a valid signature by {@code key}. */
+  static void confirmSigned(BinaryCacheTarget target, List<StorePath> paths, PublicKey key)
+      throws CacheException {
+    ExecutorService pool = Executors.newFixedThreadPool(target.concurrency());
+    try {
+      List<CompletableFuture<Optional<String>>> checks = new ArrayList<>();
+      for (StorePath p : paths) {
+        checks.add(
+            CompletableFuture.supplyAsync(
+                () -> {
+                  try {
+                    return problem(target, p, key);
+                  } catch (CacheException e) {
+                    throw new CompletionException(e);
+                  }
+                },
+                pool));
+      }
+      List<String> problems = new ArrayList<>();
+      for (CompletableFuture<Optional<String>> c : checks) {
+        try {
+          c.join().ifPresent(problems::add);
+        } catch (CompletionException e) {
+          if (e.getCause() instanceof CacheException ce) {
+            throw ce;
+          }
+          throw e;
+        }
+      }
+      if (!problems.isEmpty()) {
+        throw new CacheException(
+            CacheException.Kind.FAILURE,
+            problems.size()
+                + " path(s) not properly published to "
+                + target.url()
+                + ": "
+                + problems.get(0)
+                + (problems.size() > 1 ? " (and " + (problems.size() - 1) + " more)" : ""));
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static Optional<String> problem(BinaryCacheTarget target, StorePath p, PublicKey key)
+      throws CacheException {
+    Optional<byte[]> text = target.read(NarInfo.key(p));
+    if (text.isEmpty()) {
+      return Optional.of(p + " has no narinfo");
+    }
+    NarInfo info;
+    try {
+      info = NarInfo.parse(new String(text.get(), StandardCharsets.UTF_8), NarInfo.key(p));
+    } catch (IllegalArgumentException e) {
+      return Optional.of(p + " has a corrupt narinfo: " + e.getMessage());
+    }
+    if (!info.storePath().equals(p)) {
+      return Optional.of(p + "'s narinfo is for " + info.storePath());
+    }
+    if (!info.isSignedBy(key)) {
+      return Optional.of(p + " is not signed by " + key.name());
+    }
+    return Optional.empty();
+  }
+}
