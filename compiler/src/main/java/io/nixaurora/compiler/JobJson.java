@@ -1,5 +1,6 @@
 package io.nixaurora.compiler;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
@@ -12,13 +13,20 @@ import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nixaurora.api.InvalidJobException;
 import io.nixaurora.api.model.Job;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Reads and writes the job model as Aurora's job JSON (aurora-spec §1), the one way the project
@@ -47,15 +55,54 @@ public final class JobJson {
             .disable(MapperFeature.AUTO_DETECT_GETTERS)
             .disable(MapperFeature.AUTO_DETECT_IS_GETTERS)
             .build();
-    DefaultIndenter indenter = new DefaultIndenter("  ", "\n");
-    DefaultPrettyPrinter printer =
-        new DefaultPrettyPrinter()
-            .withSeparators(
-                Separators.createDefaultInstance()
-                    .withObjectFieldValueSpacing(Separators.Spacing.AFTER));
-    printer.indentObjectsWith(indenter);
-    printer.indentArraysWith(indenter);
-    this.writer = mapper.writer(printer);
+    this.writer = mapper.writer(new AuroraPrettyPrinter());
+  }
+
+  /**
+   * Two-space indentation, {@code "key": value}, {@code \n} line ends on every platform, and {@code
+   * []} / {@code {}} for empty containers (Jackson's default writes {@code [ ]}).
+   */
+  private static final class AuroraPrettyPrinter extends DefaultPrettyPrinter {
+    private static final long serialVersionUID = 1L;
+
+    AuroraPrettyPrinter() {
+      super(
+          Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER));
+      DefaultIndenter indenter = new DefaultIndenter("  ", "\n");
+      indentObjectsWith(indenter);
+      indentArraysWith(indenter);
+    }
+
+    private AuroraPrettyPrinter(AuroraPrettyPrinter base) {
+      super(base);
+    }
+
+    @Override
+    public DefaultPrettyPrinter createInstance() {
+      return new AuroraPrettyPrinter(this);
+    }
+
+    @Override
+    public void writeEndArray(JsonGenerator g, int nrOfValues) throws IOException {
+      if (!_arrayIndenter.isInline()) {
+        --_nesting;
+      }
+      if (nrOfValues > 0) {
+        _arrayIndenter.writeIndentation(g, _nesting);
+      }
+      g.writeRaw(']');
+    }
+
+    @Override
+    public void writeEndObject(JsonGenerator g, int nrOfEntries) throws IOException {
+      if (!_objectIndenter.isInline()) {
+        --_nesting;
+      }
+      if (nrOfEntries > 0) {
+        _objectIndenter.writeIndentation(g, _nesting);
+      }
+      g.writeRaw('}');
+    }
   }
 
   /**
@@ -120,14 +167,34 @@ public final class JobJson {
       tree = jobs.get(0);
       prefix = "jobs[0]";
     }
+    if (tree.isObject()) {
+      normalizeContainer(tree.get("container"));
+    }
     try {
       return mapper.treeToValue(tree, Job.class);
     } catch (JsonMappingException e) {
-      throw new InvalidJobException(pathOf(prefix, e), describe(e));
+      throw describe(prefix, e);
     } catch (JsonProcessingException e) {
       throw new InvalidJobException(prefix.isEmpty() ? "(json)" : prefix, e.getOriginalMessage());
     } catch (IllegalArgumentException e) {
       throw new InvalidJobException(prefix.isEmpty() ? "(json)" : prefix, e.getMessage());
+    }
+  }
+
+  /**
+   * Aurora tells its container alternatives apart by trying each (aurora-spec §1.4); the model
+   * tells them apart by their keys, so add the list a Docker or Mesos container may leave out.
+   */
+  private static void normalizeContainer(JsonNode container) {
+    if (container instanceof ObjectNode c && !c.has("docker")) {
+      JsonNode image = c.get("image");
+      if (image == null || image.isObject()) {
+        if (!c.has("volumes")) {
+          c.putArray("volumes");
+        }
+      } else if (image.isTextual() && !c.has("parameters")) {
+        c.putArray("parameters");
+      }
     }
   }
 
@@ -171,24 +238,87 @@ public final class JobJson {
         path.append('[').append(ref.getIndex()).append(']');
       }
     }
-    return path.length() == 0 ? "(json)" : path.toString();
+    return path.toString();
   }
 
-  private static String describe(JsonMappingException e) {
+  private static final Pattern FIELD_MESSAGE =
+      Pattern.compile("^([A-Za-z_]+)((?:\\.[A-Za-z_]+|\\[\\d+\\])*): (.*)$", Pattern.DOTALL);
+
+  private static InvalidJobException describe(String prefix, JsonMappingException e) {
+    String path = pathOf(prefix, e);
     Throwable cause = e.getCause();
-    // A model constructor's IllegalArgumentException already names the field; keep its message.
-    if (cause instanceof IllegalArgumentException || cause instanceof NullPointerException) {
-      String m = cause.getMessage();
-      if (cause instanceof NullPointerException && m != null && !m.contains(" ")) {
-        return "is required";
+    String message;
+    if (cause instanceof IllegalArgumentException) {
+      // Model constructors say "<struct>.<field>: <problem>"; Jackson's path already ends at the
+      // struct, so the field goes on the path and the struct name is dropped.
+      message = cause.getMessage();
+      Matcher m = FIELD_MESSAGE.matcher(message);
+      if (m.matches()) {
+        String field = m.group(2);
+        if (field.startsWith(".")) {
+          field = path.isEmpty() ? field.substring(1) : field;
+        }
+        path = path + field;
+        message = m.group(3);
       }
-      return m;
+    } else if (e instanceof UnrecognizedPropertyException u) {
+      message =
+          "unknown key '" + u.getPropertyName() + "' (Aurora rejects keys outside its schema)";
+    } else if (e instanceof InvalidTypeIdException t) {
+      message =
+          "does not have the keys of any "
+              + (t.getBaseType() == null
+                  ? "accepted shape"
+                  : t.getBaseType().getRawClass().getSimpleName()
+                      + " Aurora accepts (aurora-spec §1.4)");
+    } else if (e instanceof MismatchedInputException
+        && e.getOriginalMessage().startsWith("Missing required creator property")) {
+      message = "is required";
+    } else if (e instanceof InvalidFormatException f && f.getTargetType() != null) {
+      Class<?> target = f.getTargetType();
+      if (target.isEnum()) {
+        String m = f.getOriginalMessage();
+        int list = m.lastIndexOf('[');
+        message =
+            "'"
+                + f.getValue()
+                + "' is not one of "
+                + (list < 0 ? target.getSimpleName() : m.substring(list));
+      } else {
+        message = "expected " + kind(target) + ", got '" + f.getValue() + "'";
+      }
+    } else if (e instanceof MismatchedInputException mi
+        && mi.getTargetType() != null
+        && !mi.getTargetType().getName().startsWith("io.nixaurora")) {
+      message = "expected " + kind(mi.getTargetType());
+    } else {
+      message = e.getOriginalMessage();
+      int newline = message.indexOf('\n');
+      message = newline < 0 ? message : message.substring(0, newline);
     }
-    if (e instanceof com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException u) {
-      return "unknown key '" + u.getPropertyName() + "' (Aurora rejects keys outside its schema)";
+    return new InvalidJobException(path.isEmpty() ? "(json)" : path, message);
+  }
+
+  /** What a JSON value of Java type {@code type} looks like, in words. */
+  private static String kind(Class<?> type) {
+    if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
+      return "a whole number";
     }
-    String m = e.getOriginalMessage();
-    int newline = m.indexOf('\n');
-    return newline < 0 ? m : m.substring(0, newline);
+    if (type == Double.class || type == double.class) {
+      return "a number";
+    }
+    if (type == Boolean.class || type == boolean.class) {
+      return "true or false";
+    }
+    if (type == String.class) {
+      return "a string";
+    }
+    if (java.util.Collection.class.isAssignableFrom(type)) {
+      return "a list";
+    }
+    if (java.util.Map.class.isAssignableFrom(type)) {
+      return "an object";
+    }
+    return type.getSimpleName();
   }
 }

@@ -2,6 +2,7 @@ package io.nixaurora.compiler;
 
 import io.nixaurora.api.InvalidJobException.Violation;
 import io.nixaurora.api.JobKey;
+import io.nixaurora.api.model.Announcer;
 import io.nixaurora.api.model.Cmdline;
 import io.nixaurora.api.model.Constraint;
 import io.nixaurora.api.model.Job;
@@ -9,6 +10,7 @@ import io.nixaurora.api.model.Process;
 import io.nixaurora.api.model.Resources;
 import io.nixaurora.api.model.Task;
 import io.nixaurora.api.model.Units;
+import io.nixaurora.api.model.UpdateConfig;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -119,6 +121,56 @@ final class JobValidator {
     }
     if (job.tier() != null && job.tier().isBlank()) {
       out.add(new Violation("tier", "must not be blank"));
+    }
+    int instances = job.instances() == null ? 1 : job.instances();
+    UpdateConfig update = job.updateConfig();
+    if (update != null && update.maxTotalFailures() != null) {
+      if (update.maxTotalFailures() >= instances) {
+        out.add(
+            new Violation(
+                "update_config.max_total_failures",
+                "must be less than instances ("
+                    + instances
+                    + "), got "
+                    + update.maxTotalFailures()));
+      }
+    }
+    Map<String, String> placement =
+        job.placementConstraints() == null ? Map.of() : job.placementConstraints();
+    for (Map.Entry<String, String> e : placement.entrySet()) {
+      String value = e.getValue();
+      String path = "constraints." + e.getKey();
+      if (value.startsWith("limit:")) {
+        String n = value.substring("limit:".length());
+        if (!n.matches("[1-9][0-9]{0,8}")) {
+          out.add(
+              new Violation(
+                  path, "'limit:N' needs a positive whole number N, got '" + value + "'"));
+        }
+      } else {
+        String values = value.startsWith("!") ? value.substring(1) : value;
+        if (values.isEmpty() || List.of(values.split(",", -1)).contains("")) {
+          out.add(
+              new Violation(
+                  path,
+                  "must be a value, '!value', 'a,b' or 'limit:N' without empty values, got '"
+                      + value
+                      + "'"));
+        }
+      }
+    }
+    Announcer announce = job.announce();
+    if (announce != null && announce.portmap() != null) {
+      for (Map.Entry<String, String> e : announce.portmap().entrySet()) {
+        if (e.getValue().matches("[0-9]+") && !placement.containsKey("dedicated")) {
+          out.add(
+              new Violation(
+                  "announce.portmap." + e.getKey(),
+                  "a static port ("
+                      + e.getValue()
+                      + ") needs a 'dedicated' placement constraint (constraints.dedicated)"));
+        }
+      }
     }
   }
 
