@@ -119,8 +119,7 @@ public final class AuroraCliSubmitter implements Submitter {
     }
     // The scheduler would quietly create a missing job from an update; refuse, so that an update
     // of a mistyped key does not start a second copy of the service.
-    JobStatus current = status(key);
-    if (current.tasks().stream().noneMatch(t -> ClientOutput.ACTIVE_STATES.contains(t.status()))) {
+    if (hasNoActiveTasks(status(key))) {
       throw new SubmitException.CommandFailed(
           "cannot update "
               + key
@@ -182,6 +181,19 @@ public final class AuroraCliSubmitter implements Submitter {
     }
     check(run);
     return new JobStatus(key, ClientOutput.tasks(run.stdout()), run.stdout());
+  }
+
+  /**
+   * Whether the client said the job has no active tasks: it does not know the job, or it listed
+   * "Active tasks (0)". Output it does not recognise does not count, so a client with another
+   * output format is not kept from updating.
+   */
+  private static boolean hasNoActiveTasks(JobStatus status) {
+    if (status.tasks().stream().anyMatch(t -> ClientOutput.ACTIVE_STATES.contains(t.status()))) {
+      return false;
+    }
+    return status.raw().startsWith("Found no jobs matching")
+        || ClientOutput.activeCount(status.raw()).orElse(-1) == 0;
   }
 
   private static AuroraClient.Run check(AuroraClient.Run run) throws SubmitException {

@@ -4,6 +4,7 @@ import io.nixaurora.api.JobStatus;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -23,8 +24,12 @@ final class ClientOutput {
    */
   private static final Pattern TASK_LINE =
       Pattern.compile(
-          "^\\s*Task role: (.*?), env: (.*?), name: (.*?), instance: (\\d+), status: ([A-Z_]+) on"
+          "^\\s*Task role: (.*?), env: (.*?), name: (.*?), instance: (\\d{1,9}), status: ([A-Z_]+) on"
               + " (.*?)\\s*$");
+
+  /** The header of {@code aurora job status}'s active tasks: {@code Active tasks (N):}. */
+  private static final Pattern ACTIVE_HEADER =
+      Pattern.compile("(?m)^Active tasks \\((\\d{1,9})\\):");
 
   /** {@code update info}: {@code Job: KEY, UpdateID: ID}. */
   private static final Pattern UPDATE_ID_LINE = Pattern.compile("UpdateID: (\\S+)");
@@ -93,6 +98,12 @@ final class ClientOutput {
       }
     }
     return tasks;
+  }
+
+  /** The number of active tasks {@code aurora job status} announced, when it printed the header. */
+  static OptionalInt activeCount(String text) {
+    Matcher m = ACTIVE_HEADER.matcher(text);
+    return m.find() ? OptionalInt.of(Integer.parseInt(m.group(1))) : OptionalInt.empty();
   }
 
   /** The update page URL split into the job page and the update id. */

@@ -258,6 +258,20 @@ class AuroraCliSubmitterTest {
   }
 
   @Test
+  void aStatusOutputItCannotReadDoesNotBlockTheUpdate() throws Exception {
+    // A client whose status output looks different (a newer table, say): no evidence the job is
+    // missing, so the update goes ahead and the scheduler decides.
+    aurora.answer("job", "status", 0, "JOB  INSTANCE  STATUS\nhello  0  RUNNING\n", "");
+    aurora.answer("update", "start", 0, FakeAurora.updateStarted(UPDATE_ID), "");
+    aurora.answer("update", "info", 0, FakeAurora.updateInfo(UPDATE_ID, "ROLLING_FORWARD"), "");
+
+    SubmitResult result = aurora.submitter().update(SERVICE);
+
+    assertEquals(Optional.of(UPDATE_ID), result.updateId());
+    assertEquals(3, aurora.calls().size());
+  }
+
+  @Test
   void updateOfABatchOrCronJobIsRefusedWithoutRunningTheClient() throws Exception {
     SubmitException batch =
         assertThrows(SubmitException.CommandFailed.class, () -> aurora.submitter().update(BATCH));
