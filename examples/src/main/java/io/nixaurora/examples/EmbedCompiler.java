@@ -1,0 +1,95 @@
+package io.nixaurora.examples;
+
+import io.nixaurora.api.AuroraJobConfig;
+import io.nixaurora.api.BuiltJob;
+import io.nixaurora.api.JobSource;
+import io.nixaurora.api.NixAuroraException;
+import io.nixaurora.api.StoreProvider;
+import io.nixaurora.api.event.EventListener;
+import io.nixaurora.api.model.Cmdline;
+import io.nixaurora.api.model.Constraint;
+import io.nixaurora.api.model.Job;
+import io.nixaurora.api.model.Process;
+import io.nixaurora.api.model.Resources;
+import io.nixaurora.api.model.Task;
+import io.nixaurora.api.model.Units;
+import io.nixaurora.compiler.JobCompiler;
+import io.nixaurora.nix.local.LocalStoreProviderFactory;
+import io.nixaurora.nix.local.NixJobEvaluator;
+import io.nixaurora.nix.local.Systems;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Embedding nix-aurora without its CLI: a job built with the Java API, whose cmdlines refer to Nix
+ * packages and a local file, is built with Nix ({@link NixJobEvaluator}), checked against the
+ * cluster's system, and compiled to the JSON that {@code aurora job create --read-json} reads.
+ *
+ * <pre>
+ * java -cp … io.nixaurora.examples.EmbedCompiler [BASE_DIRECTORY]
+ * </pre>
+ *
+ * BASE_DIRECTORY (default: the working directory) is where {@code hello_world/hello_world.py} is
+ * looked up, so running it from {@code examples/} uses the hello_world example's script.
+ */
+public final class EmbedCompiler {
+
+  private EmbedCompiler() {}
+
+  /** The job, in Java: hello_world's process plus a second one that uses {@code pkgs.hello}. */
+  public static Job job() {
+    Process helloWorld =
+        Process.builder()
+            .name("hello_world")
+            .cmdline(
+                Cmdline.builder()
+                    .pkg("pkgs.python3")
+                    .text("/bin/python3 ")
+                    .file(Path.of("hello_world/hello_world.py"))
+                    .build())
+            .build();
+    Process greet =
+        Process.builder()
+            .name("greet")
+            .cmdline(Cmdline.builder().pkg("pkgs.hello").text("/bin/hello").build())
+            .build();
+    return Job.builder()
+        .cluster("devcluster")
+        .role("vagrant")
+        .environment("devel")
+        .name("embedded_hello")
+        .service(true)
+        .task(
+            Task.builder()
+                .process(greet)
+                .process(helloWorld)
+                .constraint(Constraint.order("greet", "hello_world"))
+                .resources(Resources.of(1, 16 * Units.MB, 64 * Units.MB))
+                .build())
+        .build();
+  }
+
+  /**
+   * Builds {@link #job()} with Nix and compiles it for a {@code local}-store cluster.
+   *
+   * @param baseDirectory where the job's relative file references are resolved
+   * @param events receives build progress
+   */
+  public static AuroraJobConfig compile(Path baseDirectory, EventListener events)
+      throws NixAuroraException {
+    NixJobEvaluator evaluator = NixJobEvaluator.onPath();
+    BuiltJob built = evaluator.evaluate(JobSource.java(job(), baseDirectory), events);
+
+    StoreProvider store = new LocalStoreProviderFactory().create(Map.of("system", "x86_64-linux"));
+    Systems.requireCompatible(built, "x86_64-linux");
+    // A real submission would publish first (store.publish(built, events)) so that GC roots
+    // protect the closures until the tasks start; compiling only needs the init command.
+    return new JobCompiler().compile(built, store.initCommand());
+  }
+
+  /** Prints the Aurora JSON of the embedded job (an example program, so it prints). */
+  public static void main(String[] args) throws NixAuroraException {
+    Path base = Path.of(args.length > 0 ? args[0] : ".");
+    System.out.print(compile(base, EventListener.NONE).json());
+  }
+}
