@@ -305,6 +305,10 @@ final class ExecutorData {
     }
     Map<String, JsonNode> values = new HashMap<>();
     for (Field field : fields) {
+      if (dropAliased
+          && (field.name().equals("update_config") || field.name().equals("instances"))) {
+        continue; // filter_aliased_fields sets them Empty: left out, defaults and all
+      }
       JsonNode given = input.get(field.name());
       String fieldPath = join(path, field.name());
       JsonNode value;
