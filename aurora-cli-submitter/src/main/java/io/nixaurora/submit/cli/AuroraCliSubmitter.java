@@ -145,7 +145,19 @@ public final class AuroraCliSubmitter implements Submitter {
     }
     Optional<String> state = Optional.empty();
     String message = started;
-    AuroraClient.Run info = client.run(List.of("update", "info", key.toString()), null, null);
+    AuroraClient.Run info;
+    try {
+      info = client.run(List.of("update", "info", key.toString()), null, null);
+    } catch (SubmitException.Timeout e) {
+      // The update has started; a slow status query must not report it as failed.
+      return new SubmitResult(
+          key,
+          SubmitResult.Action.UPDATE,
+          started + " (its state is unknown: " + e.getMessage() + ")",
+          jobUrl,
+          updateId,
+          Optional.empty());
+    }
     if (info.exitCode() == ExitCodes.OK) {
       ClientOutput.UpdateInfo parsed = ClientOutput.updateInfo(info.stdout());
       boolean same = updateId.isEmpty() || parsed.updateId().equals(updateId);

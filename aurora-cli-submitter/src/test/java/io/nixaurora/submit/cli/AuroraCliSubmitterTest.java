@@ -221,6 +221,20 @@ class AuroraCliSubmitterTest {
   }
 
   @Test
+  void aHungUpdateInfoDoesNotTurnAStartedUpdateIntoAFailure() throws Exception {
+    aurora.answer("job", "status", 0, FakeAurora.status(KEY, RUNNING), "");
+    aurora.answer("update", "start", 0, FakeAurora.updateStarted(UPDATE_ID), "");
+    aurora.hang("update", "info");
+
+    SubmitResult result = aurora.submitter(Duration.ofSeconds(1)).update(SERVICE);
+
+    assertEquals(Optional.of(UPDATE_ID), result.updateId());
+    assertEquals(Optional.empty(), result.updateState());
+    assertTrue(result.message().contains("did not finish within 1 s"), result.message());
+    assertStopped(aurora.childPid());
+  }
+
+  @Test
   void theStateOfAnotherUpdateIsNotReportedAsOurs() throws Exception {
     aurora.answer("job", "status", 0, FakeAurora.status(KEY, RUNNING), "");
     aurora.answer("update", "start", 0, FakeAurora.updateStarted(UPDATE_ID), "");
