@@ -10,6 +10,7 @@ final class HashingInputStream extends FilterInputStream {
 
   private final MessageDigest digest = NixHash.newDigest();
   private long count;
+  private NixHash hash;
 
   HashingInputStream(InputStream in) {
     super(in);
@@ -59,7 +60,11 @@ final class HashingInputStream extends FilterInputStream {
     return count;
   }
 
+  /** The SHA-256 of everything passed through; ends the hashing (later bytes are not counted). */
   NixHash hash() {
-    return NixHash.ofBytes(digest.digest());
+    if (hash == null) {
+      hash = NixHash.ofBytes(digest.digest());
+    }
+    return hash;
   }
 }

@@ -10,6 +10,7 @@ final class HashingOutputStream extends FilterOutputStream {
 
   private final MessageDigest digest = NixHash.newDigest();
   private long count;
+  private NixHash hash;
 
   HashingOutputStream(OutputStream out) {
     super(out);
@@ -33,7 +34,11 @@ final class HashingOutputStream extends FilterOutputStream {
     return count;
   }
 
+  /** The SHA-256 of everything passed through; ends the hashing (later bytes are not counted). */
   NixHash hash() {
-    return NixHash.ofBytes(digest.digest());
+    if (hash == null) {
+      hash = NixHash.ofBytes(digest.digest());
+    }
+    return hash;
   }
 }
