@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Benchmark: building a warm, already-built job through nix-aurora's evaluator, against a plain
+# nix-build of the same expression (eval.nix with the same job and library).
+#
+#   bench/build-warm.sh [JOB]        (default: examples/hello_world)
+#
+# Compares, with hyperfine:
+#   1. nix-build --no-out-link -Q eval.nix --argstr jobFile … (what the evaluator runs)
+#   2. java -cp … io.nixaurora.examples.BuildJobFile JOB (JVM start + evaluate + compile)
+#   3. ./nix-aurora build JOB, when the CLI launcher exists
+# and prints the in-JVM mean of 20 warm builds (the evaluator's own cost, no JVM start-up).
+# Needs: mvn install of api, compiler, nix-local and examples; hyperfine.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+JOB=${1:-examples/hello_world}
+JOB_FILE=$(realpath "$JOB")
+[ -d "$JOB_FILE" ] && JOB_FILE=$JOB_FILE/default.nix
+LIB=$(realpath nix-local/src/main/resources/io/nixaurora/nix/local)
+
+CP_FILE=$(mktemp)
+trap 'rm -f "$CP_FILE"' EXIT
+mvn -B -q dependency:build-classpath -pl examples -Dmdep.outputFile="$CP_FILE" >/dev/null
+CP="examples/target/classes:$(cat "$CP_FILE")"
+JAVA="java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp $CP io.nixaurora.examples.BuildJobFile"
+
+NIX_BUILD="nix-build --no-out-link -Q $LIB/eval.nix --argstr jobFile $JOB_FILE --argstr libDir $LIB"
+$NIX_BUILD >/dev/null          # warm: everything is built before timing
+$JAVA "$JOB" >/dev/null
+
+COMMANDS=("$NIX_BUILD" "$JAVA $JOB")
+NAMES=("plain nix-build" "evaluator via java -cp")
+if [ -x ./nix-aurora ] && ./nix-aurora build "$JOB" >/dev/null 2>&1; then
+  COMMANDS+=("./nix-aurora build $JOB")
+  NAMES+=("./nix-aurora build")
+fi
+ARGS=()
+for i in "${!COMMANDS[@]}"; do ARGS+=(-n "${NAMES[$i]}" "${COMMANDS[$i]}"); done
+hyperfine --warmup 3 --min-runs 20 --export-markdown bench/build-warm.md "${ARGS[@]}"
+
+$JAVA "$JOB" --repeat 20 >/dev/null
