@@ -131,4 +131,53 @@ class NixJobEvaluatorTest {
     assertTrue(e.getMessage().contains(tmp.resolve("nope").toString()), e.getMessage());
     assertEquals(3, e.exitCode());
   }
+
+  @Test
+  void nixpkgsOnNixPathIsUsedInsteadOfTheOfflineSet() throws Exception {
+    // A stand-in "nixpkgs" channel: what matters is that <nixpkgs> is imported when present.
+    Path channel = java.nio.file.Files.createDirectories(tmp.resolve("channel/nixpkgs"));
+    java.nio.file.Files.writeString(
+        channel.resolve("default.nix"),
+        """
+        { system ? builtins.currentSystem, ... }: {
+          python3 = derivation {
+            name = "python3-from-nixpkgs"; inherit system; builder = "/bin/sh";
+            args = [ "-c" "echo > $out" ]; allowSubstitutes = false;
+          };
+        }
+        """);
+    Path dir = Jobs.jobDir(tmp.resolve("hello"), Jobs.HELLO_WORLD);
+    NixJobEvaluator evaluator =
+        new NixJobEvaluator(
+            NixRunner.onPath().withEnvironment(java.util.Map.of("NIX_PATH", "nixpkgs=" + channel)),
+            NixLibrary.materialize(tmp.resolve("cache")));
+    Jobs.Recorder events = new Jobs.Recorder();
+    BuiltJob built = evaluator.evaluate(JobSource.file(dir), events);
+    String cmdline = built.job().task().processes().get(0).cmdline().text();
+    assertTrue(
+        cmdline.matches("/nix/store/[a-z0-9]{32}-python3-from-nixpkgs/bin/python3 .*"), cmdline);
+    assertTrue(
+        events.all().stream().noneMatch(e -> e.toString().contains("offline stand-in")),
+        events.all().toString());
+
+    // Without it, the offline stand-in is used, and said so.
+    Jobs.Recorder offline = new Jobs.Recorder();
+    BuiltJob fallback =
+        new NixJobEvaluator(
+                NixRunner.onPath().withEnvironment(java.util.Map.of("NIX_PATH", "")),
+                NixLibrary.materialize(tmp.resolve("cache")))
+            .evaluate(JobSource.file(dir), offline);
+    assertTrue(
+        fallback
+            .job()
+            .task()
+            .processes()
+            .get(0)
+            .cmdline()
+            .text()
+            .contains("-python3-offline-stand-in/"));
+    assertTrue(
+        offline.all().stream().anyMatch(e -> e.toString().contains("offline stand-in package set")),
+        offline.all().toString());
+  }
 }
