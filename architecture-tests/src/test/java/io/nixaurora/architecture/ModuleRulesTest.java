@@ -1,0 +1,275 @@
+package io.nixaurora.architecture;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noFields;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaCodeUnit;
+import com.tngtech.archunit.core.domain.JavaField;
+import com.tngtech.archunit.core.domain.JavaModifier;
+import com.tngtech.archunit.core.domain.JavaType;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchCondition;
+import com.tngtech.archunit.lang.ConditionEvents;
+import com.tngtech.archunit.lang.SimpleConditionEvent;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The module rules of ARCHITECTURE.md ("Modules and what each may depend on"), checked on the
+ * production classes of every module (test classes are not imported).
+ */
+class ModuleRulesTest {
+
+  static final String API = "io.nixaurora.api..";
+  static final String COMPILER = "io.nixaurora.compiler..";
+  static final String NIX_LOCAL = "io.nixaurora.nix.local..";
+  static final String NIX_CACHE = "io.nixaurora.nix.cache..";
+  static final String SUBMIT_CLI = "io.nixaurora.submit.cli..";
+  static final String SUBMIT_HTTP = "io.nixaurora.submit.http..";
+  static final String CLI = "io.nixaurora.cli..";
+  static final String EXAMPLES = "io.nixaurora.examples..";
+
+  /** Each backend and the backends it may use. */
+  static final Map<String, Set<String>> BACKENDS =
+      Map.of(
+          COMPILER, Set.of(),
+          NIX_LOCAL, Set.of(),
+          NIX_CACHE, Set.of(NIX_LOCAL),
+          SUBMIT_CLI, Set.of(),
+          SUBMIT_HTTP, Set.of());
+
+  static JavaClasses classes;
+
+  @BeforeAll
+  static void importProductionClasses() {
+    classes =
+        new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .withImportOption(location -> !location.contains("-tests.jar"))
+            .importPackages("io.nixaurora");
+  }
+
+  @Test
+  void everyModuleIsImported() {
+    // Guards the rules below against passing because a module's classes were not found.
+    for (String module : List.of(API, COMPILER, NIX_LOCAL, NIX_CACHE, SUBMIT_CLI, SUBMIT_HTTP)) {
+      String pkg = module.substring(0, module.length() - 2);
+      assertTrue(
+          classes.stream().anyMatch(c -> c.getPackageName().startsWith(pkg)),
+          "no production classes found in " + pkg);
+    }
+    assertTrue(
+        classes.stream().noneMatch(c -> c.getPackageName().startsWith("io.nixaurora.architecture")),
+        "test classes were imported");
+  }
+
+  @Test
+  void apiDependsOnlyOnTheJdkAndJacksonAnnotations() {
+    classes()
+        .that()
+        .resideInAPackage(API)
+        .should()
+        .onlyDependOnClassesThat()
+        .resideInAnyPackage("java..", API, "com.fasterxml.jackson.annotation..")
+        .because("api is what every embedder pulls in; it depends on nothing of ours")
+        .check(classes);
+  }
+
+  @Test
+  void apiExposesOnlyJdkAndApiTypesInPublicSignatures() {
+    classes()
+        .that()
+        .resideInAPackage(API)
+        .and()
+        .arePublic()
+        .should(exposeOnly("java..", "io.nixaurora.api.."))
+        .because("public api signatures are what embedders compile against")
+        .check(classes);
+  }
+
+  @Test
+  void noBackendDependsOnAnotherExceptTheBinaryCacheOnNixLocal() {
+    for (Map.Entry<String, Set<String>> backend : BACKENDS.entrySet()) {
+      String[] forbidden =
+          BACKENDS.keySet().stream()
+              .filter(other -> !other.equals(backend.getKey()))
+              .filter(other -> !backend.getValue().contains(other))
+              .toArray(String[]::new);
+      noClasses()
+          .that()
+          .resideInAPackage(backend.getKey())
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage(forbidden)
+          .because("backends are swapped independently; only nix-binary-cache uses nix-local")
+          .check(classes);
+    }
+  }
+
+  @Test
+  void nothingDependsOnTheCli() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackage(CLI)
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage(CLI)
+        .because("the cli is the top of the graph; libraries must work without it")
+        .check(classes);
+  }
+
+  @Test
+  void packagesHaveNoCycles() {
+    slices().matching("io.nixaurora.(**)").should().beFreeOfCycles().check(classes);
+  }
+
+  @Test
+  void onlyTheCliPrints() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackage(CLI)
+        .should()
+        .accessField(System.class, "out")
+        .orShould()
+        .accessField(System.class, "err")
+        .orShould()
+        .callMethod(Throwable.class, "printStackTrace")
+        .because("libraries report through EventListener events and exceptions")
+        .check(classes);
+  }
+
+  @Test
+  void onlyTheCliExits() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackage(CLI)
+        .should()
+        .callMethod(System.class, "exit", int.class)
+        .orShould()
+        .callMethod(Runtime.class, "exit", int.class)
+        .orShould()
+        .callMethod(Runtime.class, "halt", int.class)
+        .check(classes);
+  }
+
+  @Test
+  void onlyNixLocalTheAuroraClientSubmitterAndTheCliStartProcesses() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackages(NIX_LOCAL, SUBMIT_CLI, CLI)
+        .should()
+        .dependOnClassesThat()
+        .areAssignableTo(ProcessBuilder.class)
+        .orShould()
+        .callMethodWhere(
+            DescribedPredicate.describe(
+                "Runtime.exec",
+                call ->
+                    call.getTargetOwner().isEquivalentTo(Runtime.class)
+                        && call.getName().equals("exec")))
+        .because(
+            "Nix runs through NixRunner in nix-local; the cli submitter runs the aurora client;"
+                + " the cli runs jobs locally")
+        .check(classes);
+  }
+
+  @Test
+  void apiAndCompilerDoNotSpeakHttp() {
+    noClasses()
+        .that()
+        .resideInAnyPackage(API, COMPILER)
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("java.net.http..")
+        .check(classes);
+  }
+
+  @Test
+  void thereIsNoStaticMutableState() {
+    noFields()
+        .that()
+        .areStatic()
+        .and()
+        .areDeclaredInClassesThat()
+        .resideInAPackage("io.nixaurora..")
+        .and(DescribedPredicate.describe("not synthetic", (JavaField f) -> !isSynthetic(f)))
+        .should()
+        .notBeFinal()
+        .because("STYLE.md: no static mutable state")
+        .check(classes);
+  }
+
+  private static boolean isSynthetic(JavaField field) {
+    return field.getModifiers().contains(JavaModifier.SYNTHETIC) || field.getName().contains("$");
+  }
+
+  /**
+   * Public and protected fields, methods and constructors of a class mention only types of the
+   * given packages (primitives and arrays of them are fine; annotations are not signatures).
+   */
+  static ArchCondition<JavaClass> exposeOnly(String... packages) {
+    return new ArchCondition<>("expose only types in " + String.join(", ", packages)) {
+      @Override
+      public void check(JavaClass clazz, ConditionEvents events) {
+        for (JavaField f : clazz.getFields()) {
+          if (isVisible(f.getModifiers())) {
+            checkType(clazz, f.getFullName(), f.getRawType(), events);
+          }
+        }
+        for (JavaCodeUnit unit : clazz.getCodeUnits()) {
+          if (!isVisible(unit.getModifiers()) || unit.getName().equals("<clinit>")) {
+            continue;
+          }
+          checkType(clazz, unit.getFullName(), unit.getRawReturnType(), events);
+          for (JavaClass p : unit.getRawParameterTypes()) {
+            checkType(clazz, unit.getFullName(), p, events);
+          }
+          for (JavaType t : unit.getThrowsClause().getTypes()) {
+            checkType(clazz, unit.getFullName(), t.toErasure(), events);
+          }
+          for (JavaType t : unit.getParameterTypes()) {
+            for (JavaClass involved : t.getAllInvolvedRawTypes()) {
+              checkType(clazz, unit.getFullName(), involved, events);
+            }
+          }
+          for (JavaClass involved : unit.getReturnType().getAllInvolvedRawTypes()) {
+            checkType(clazz, unit.getFullName(), involved, events);
+          }
+        }
+      }
+
+      private boolean isVisible(Set<JavaModifier> modifiers) {
+        return modifiers.contains(JavaModifier.PUBLIC)
+            || modifiers.contains(JavaModifier.PROTECTED);
+      }
+
+      private void checkType(
+          JavaClass owner, String where, JavaClass type, ConditionEvents events) {
+        JavaClass base = type.isArray() ? type.getBaseComponentType() : type;
+        if (base.isPrimitive()) {
+          return;
+        }
+        for (String p : packages) {
+          String prefix = p.substring(0, p.length() - 2);
+          if (base.getPackageName().equals(prefix)
+              || base.getPackageName().startsWith(prefix + ".")) {
+            return;
+          }
+        }
+        events.add(
+            SimpleConditionEvent.violated(
+                owner, where + " exposes " + base.getName() + ", which is not a JDK or api type"));
+      }
+    };
+  }
+}
