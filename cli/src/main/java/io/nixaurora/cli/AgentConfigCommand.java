@@ -1,17 +1,73 @@
 package io.nixaurora.cli;
 
+import io.nixaurora.api.StoreProvider;
+import io.nixaurora.nix.cache.BinaryCacheStoreProvider;
+import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import javax.inject.Inject;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
-/** Placeholder until the backend lands. */
-@Command(name = "agent-config")
+/** {@code nix-aurora agent-config CLUSTER}: the nix.conf lines the cluster's agents need. */
+@Command(
+    name = "agent-config",
+    mixinStandardHelpOptions = true,
+    header = "Print the nix.conf lines the cluster's agents need.",
+    description = {
+      "For a binary-cache cluster: the /etc/nix/nix.conf lines every agent needs to substitute"
+          + " from the cache as an untrusted user (substituters, trusted-public-keys,"
+          + " require-sigs, narinfo-cache-negative-ttl = 0, …).",
+      "For a local-store cluster nothing needs adding; the output says so in a comment."
+    },
+    footerHeading = "%nExamples:%n",
+    footer = {
+      "  nix-aurora agent-config prod",
+      "  nix-aurora agent-config prod | ssh agent1 'sudo tee -a /etc/nix/nix.conf'"
+    })
 public final class AgentConfigCommand implements Callable<Integer> {
+
+  @Parameters(index = "0", paramLabel = "CLUSTER", description = "The cluster.")
+  String cluster;
+
+  @Mixin ClusterOptions clusterOptions;
+  @Mixin GlobalOptionsMixin global;
+  @Spec CommandSpec spec;
+
+  private final Session session;
+
   @Inject
-  AgentConfigCommand() {}
+  AgentConfigCommand(Session session) {
+    this.session = session;
+  }
 
   @Override
-  public Integer call() {
-    return 4;
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    Pipeline pipeline = session.pipeline(session.cluster(cluster, clusterOptions), err);
+    StoreProvider store = pipeline.storeProvider();
+    if (store instanceof BinaryCacheStoreProvider cache) {
+      out.print(cache.agentConfig().text());
+    } else if (store.name().equals("local")) {
+      out.println(
+          "# cluster "
+              + cluster
+              + " uses the local store provider: agents realise closures from their own store"
+              + " (built there or copied in), so nix.conf needs no cache lines.");
+      if (pipeline.config().get(Setting.DAEMON).orElse("false").equals("true")) {
+        out.println(
+            "# daemon = true: the init command runs with NIX_REMOTE=daemon; keep"
+                + " nix-daemon running on every agent.");
+      }
+    } else {
+      throw CliException.failure(
+          "the store provider '" + store.name() + "' does not say what agents need",
+          "see that provider's documentation");
+    }
+    out.flush();
+    return 0;
   }
 }

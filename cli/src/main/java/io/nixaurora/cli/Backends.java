@@ -14,12 +14,14 @@ import java.util.TreeMap;
 import java.util.function.Function;
 import javax.inject.Inject;
 import javax.inject.Named;
+import javax.inject.Singleton;
 
 /**
  * Every store provider and submitter the CLI knows, by name: the built-in ones bound into maps by
  * the backend modules' Dagger modules, and those from other jars found by {@link
  * java.util.ServiceLoader}. Picks one by the configured name and logs the choice.
  */
+@Singleton
 public final class Backends {
 
   /** Qualifier of the factories found by ServiceLoader. */

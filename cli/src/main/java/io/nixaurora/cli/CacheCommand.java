@@ -1,17 +1,422 @@
 package io.nixaurora.cli;
 
+import io.nixaurora.api.CacheException;
+import io.nixaurora.api.StorePath;
+import io.nixaurora.nix.cache.BinaryCacheTarget;
+import io.nixaurora.nix.cache.CachePusher;
+import io.nixaurora.nix.cache.CacheUrl;
+import io.nixaurora.nix.cache.CacheVerifier;
+import io.nixaurora.nix.cache.Compression;
+import io.nixaurora.nix.cache.Credentials;
+import io.nixaurora.nix.cache.PublicKey;
+import io.nixaurora.nix.cache.PushSummary;
+import io.nixaurora.nix.cache.SigningKey;
+import io.nixaurora.nix.local.NixRunner;
+import io.nixaurora.nix.local.NixStore;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import javax.inject.Inject;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
-/** Placeholder until the backend lands. */
-@Command(name = "cache")
+/** {@code nix-aurora cache keygen|push|verify}: the binary cache by hand. */
+@Command(
+    name = "cache",
+    mixinStandardHelpOptions = true,
+    header = "Make signing keys, push closures to and verify a Nix binary cache.",
+    description =
+        "Works on a Nix binary cache (file:///dir or http(s)://host/prefix, with Nix's"
+            + " ?compression= and ?secret-key= parameters) without a job.",
+    subcommands = {CacheCommand.Keygen.class, CacheCommand.Push.class, CacheCommand.Verify.class},
+    footerHeading = "%nExamples:%n",
+    footer = {
+      "  nix-aurora cache keygen cache.example.org-1 --out-dir /etc/nix-aurora",
+      "  nix-aurora cache push --to file:///srv/cache --secret-key-file key.sec $(nix-build)",
+      "  nix-aurora cache verify https://cache.example.org --public-key cache.example.org-1:…"
+    })
 public final class CacheCommand implements Callable<Integer> {
+
+  @Mixin GlobalOptionsMixin global;
+  @Spec CommandSpec spec;
+
   @Inject
   CacheCommand() {}
 
   @Override
   public Integer call() {
-    return 4;
+    spec.commandLine().usage(spec.commandLine().getErr());
+    return CliException.USAGE;
+  }
+
+  /** {@code cache keygen NAME}. */
+  @Command(
+      name = "keygen",
+      mixinStandardHelpOptions = true,
+      header = "Make a signing key pair, as nix-store --generate-binary-cache-key does.",
+      description = {
+        "Writes NAME.sec (the secret key, mode 0600) and NAME.pub (the public key) into the"
+            + " output directory and prints the public key. Existing files are never overwritten.",
+        "Put secret_key_file and public_key in the cluster's configuration, and the public key in"
+            + " the agents' trusted-public-keys (`nix-aurora agent-config CLUSTER`)."
+      },
+      footerHeading = "%nExamples:%n",
+      footer = {
+        "  nix-aurora cache keygen cache.example.org-1",
+        "  nix-aurora cache keygen cache.example.org-1 --out-dir /etc/nix-aurora"
+      })
+  public static final class Keygen implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "NAME", description = "Key name, e.g. host-1.")
+    String name;
+
+    @Option(
+        names = "--out-dir",
+        paramLabel = "DIR",
+        description = "Directory for NAME.sec and NAME.pub (default: the current directory).")
+    String outDir;
+
+    @Mixin GlobalOptionsMixin global;
+    @Spec CommandSpec spec;
+    private final Session session;
+
+    @Inject
+    Keygen(Session session) {
+      this.session = session;
+    }
+
+    @Override
+    public Integer call() throws CliException {
+      Environment env = session.environment();
+      Path dir = outDir == null ? env.workingDirectory() : env.resolve(outDir);
+      SigningKey key;
+      try {
+        key = SigningKey.generate(name);
+      } catch (IllegalArgumentException e) {
+        throw new CliException(
+            CliException.USAGE, e.getMessage(), "a key name such as cache.example.org-1");
+      }
+      if (name.contains("/")) {
+        throw new CliException(CliException.USAGE, "key name: must not contain '/'", null);
+      }
+      Path secret = dir.resolve(name + ".sec");
+      Path pub = dir.resolve(name + ".pub");
+      try {
+        Files.createDirectories(dir);
+        key.writeFiles(secret, pub);
+      } catch (FileAlreadyExistsException e) {
+        throw CliException.failure(
+            e.getFile() + " already exists; it was left as it is",
+            "choose another NAME or --out-dir, or remove the old key files first");
+      } catch (IOException e) {
+        throw CliException.failure("cannot write the key files: " + e, null);
+      }
+      spec.commandLine().getOut().println(key.publicKey());
+      spec.commandLine().getOut().flush();
+      session
+          .console(spec.commandLine().getErr())
+          .summary("wrote " + secret + " (secret, keep it private) and " + pub);
+      return 0;
+    }
+  }
+
+  /** {@code cache push --to URL STOREPATH…}. */
+  @Command(
+      name = "push",
+      mixinStandardHelpOptions = true,
+      header = "Push the closures of store paths to a cache, signed (like nix copy --to).",
+      description =
+          "Pushes every path of the closures of STOREPATH… that the cache lacks, signed with the"
+              + " secret key; asks the cache (not a local record) what it holds.",
+      footerHeading = "%nExamples:%n",
+      footer = {
+        "  nix-aurora cache push --to file:///srv/cache --secret-key-file key.sec ./result",
+        "  nix-aurora cache push --to 'https://cache.example.org?compression=xz'"
+            + " --secret-key-file key.sec /nix/store/…-hello-2.12"
+      })
+  public static final class Push implements Callable<Integer> {
+    @Option(
+        names = "--to",
+        required = true,
+        paramLabel = "URL",
+        description = "The cache: file:///dir or http(s)://host/prefix.")
+    String to;
+
+    @Option(
+        names = "--secret-key-file",
+        paramLabel = "FILE",
+        description = "The signing key (or ?secret-key= in the URL).")
+    String secretKeyFile;
+
+    @Option(
+        names = "--compression",
+        paramLabel = "METHOD",
+        description = "zstd (default), xz or none (or ?compression= in the URL).")
+    String compression;
+
+    @Option(names = "--jobs", paramLabel = "N", description = "NARs compressed at once.")
+    Integer jobs;
+
+    @Option(
+        names = "--netrc-file",
+        paramLabel = "FILE",
+        description = "Credentials for an HTTP cache (default: ~/.netrc).")
+    String netrcFile;
+
+    @Parameters(
+        index = "0",
+        arity = "1..*",
+        paramLabel = "STOREPATH",
+        description = "Store paths (or links to them, such as ./result).")
+    List<String> paths;
+
+    @Mixin GlobalOptionsMixin global;
+    @Spec CommandSpec spec;
+    private final Session session;
+
+    @Inject
+    Push(Session session) {
+      this.session = session;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+      Environment env = session.environment();
+      PrintWriter err = spec.commandLine().getErr();
+      CacheUrl url = cacheUrl(to);
+      Path keyFile =
+          Optional.ofNullable(secretKeyFile)
+              .map(env::resolve)
+              .or(url::secretKeyFile)
+              .orElseThrow(
+                  () ->
+                      new CliException(
+                          CliException.USAGE,
+                          "a secret key is needed to sign what is pushed",
+                          "pass --secret-key-file FILE (make one with `nix-aurora cache keygen"
+                              + " NAME`)"));
+      SigningKey key = readKey(keyFile);
+      List<StorePath> roots = storePaths(env, paths);
+      Compression method;
+      try {
+        method =
+            Optional.ofNullable(compression)
+                .map(Compression::named)
+                .or(url::compression)
+                .orElse(Compression.ZSTD);
+      } catch (IllegalArgumentException e) {
+        throw new CliException(CliException.USAGE, "--compression: " + e.getMessage(), null);
+      }
+      Pipeline local = session.pipeline(session.configuration().defaults(Map.of()), err);
+      NixStore store = new NixStore(new NixRunner(local.localNixBinDirectory(), Map.of()));
+      ConsoleListener console = session.console(err);
+      PushSummary summary;
+      try (BinaryCacheTarget target =
+          BinaryCacheTarget.open(url, credentials(env, url, netrcFile))) {
+        CachePusher.Builder pusher =
+            CachePusher.builder()
+                .store(store)
+                .target(target)
+                .signingKey(key)
+                .compression(method)
+                .events(console);
+        if (jobs != null) {
+          pusher.jobs(jobs);
+        }
+        summary = pusher.build().push(roots);
+      }
+      // the pusher reports its own one-line summary as an info event
+      console.on(
+          io.nixaurora.api.event.LogEvent.debug(
+              "pushed to " + url.substituterUrl() + ": " + summary));
+      return 0;
+    }
+  }
+
+  /** {@code cache verify URL --public-key KEY}. */
+  @Command(
+      name = "verify",
+      mixinStandardHelpOptions = true,
+      header = "Check a cache: signatures, file hashes and sizes, NAR hashes, closures.",
+      description =
+          "Checks every narinfo (file:// caches) or the closures of STOREPATH…: signed by one of"
+              + " the public keys, FileHash/FileSize against the file, NarHash against the"
+              + " decompressed NAR, references present. Prints one line per problem; exits 4 if"
+              + " there is any.",
+      footerHeading = "%nExamples:%n",
+      footer = {
+        "  nix-aurora cache verify file:///srv/cache --public-key cache-1:…",
+        "  nix-aurora cache verify https://cache.example.org --public-key key.pub"
+            + " /nix/store/…-aurora-process-…"
+      })
+  public static final class Verify implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "URL", description = "The cache.")
+    String url;
+
+    @Parameters(
+        index = "1",
+        arity = "0..*",
+        paramLabel = "STOREPATH",
+        description = "Check only these closures (needed for HTTP caches, which cannot be listed).")
+    List<String> paths = new ArrayList<>();
+
+    @Option(
+        names = "--public-key",
+        required = true,
+        paramLabel = "KEY",
+        description = "A trusted key, NAME:BASE64 or a file holding one (repeatable).")
+    List<String> publicKeys;
+
+    @Option(names = "--jobs", paramLabel = "N", description = "NARs checked at once.")
+    Integer jobs;
+
+    @Option(
+        names = "--netrc-file",
+        paramLabel = "FILE",
+        description = "Credentials for an HTTP cache (default: ~/.netrc).")
+    String netrcFile;
+
+    @Mixin GlobalOptionsMixin global;
+    @Spec CommandSpec spec;
+    private final Session session;
+
+    @Inject
+    Verify(Session session) {
+      this.session = session;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+      Environment env = session.environment();
+      CacheUrl cache = cacheUrl(url);
+      List<PublicKey> trusted = new ArrayList<>();
+      for (String k : publicKeys) {
+        trusted.add(publicKey(env, k));
+      }
+      List<StorePath> roots = storePaths(env, paths);
+      List<String> problems;
+      try (BinaryCacheTarget target =
+          BinaryCacheTarget.open(cache, credentials(env, cache, netrcFile))) {
+        CacheVerifier verifier =
+            new CacheVerifier(
+                target, trusted, jobs == null ? Runtime.getRuntime().availableProcessors() : jobs);
+        problems = roots.isEmpty() ? verifier.verifyAll() : verifier.verify(roots);
+      }
+      PrintWriter out = spec.commandLine().getOut();
+      problems.forEach(out::println);
+      out.flush();
+      ConsoleListener console = session.console(spec.commandLine().getErr());
+      if (problems.isEmpty()) {
+        console.summary("cache " + cache.substituterUrl() + " is sound");
+        return 0;
+      }
+      console.summary(problems.size() + " problem(s) in " + cache.substituterUrl());
+      return CliException.COMMAND_FAILURE;
+    }
+  }
+
+  static CacheUrl cacheUrl(String text) throws CliException {
+    try {
+      return CacheUrl.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new CliException(
+          CliException.USAGE,
+          e.getMessage(),
+          "a cache URL is file:///absolute/dir or http(s)://host/prefix");
+    }
+  }
+
+  static SigningKey readKey(Path file) throws CliException {
+    try {
+      return SigningKey.read(file);
+    } catch (NoSuchFileException e) {
+      throw CliException.configuration(
+          "secret key file " + file + " does not exist",
+          "check the path, or make a key with `nix-aurora cache keygen NAME`");
+    } catch (AccessDeniedException e) {
+      throw CliException.configuration(
+          "cannot read secret key file " + file + ": permission denied",
+          "run as the key's owner, or make it readable to this user (keep it private)");
+    } catch (IOException e) {
+      throw CliException.configuration("cannot read secret key file " + file + ": " + e, null);
+    } catch (IllegalArgumentException e) {
+      throw CliException.configuration(
+          file + " is not a Nix secret key: " + e.getMessage(),
+          "pass the .sec file written by `nix-aurora cache keygen` or nix-store"
+              + " --generate-binary-cache-key");
+    }
+  }
+
+  static PublicKey publicKey(Environment env, String text) throws CliException {
+    String value = text;
+    if (!text.contains(":")) {
+      Path file = env.resolve(text);
+      try {
+        value = Files.readString(file, StandardCharsets.UTF_8).strip();
+      } catch (IOException e) {
+        throw new CliException(
+            CliException.USAGE,
+            "--public-key " + text + ": neither NAME:BASE64 nor a readable file",
+            "pass the key itself (as in trusted-public-keys) or the .pub file");
+      }
+    }
+    try {
+      return PublicKey.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw new CliException(
+          CliException.USAGE,
+          "--public-key: " + e.getMessage(),
+          "a public key is NAME:BASE64, as in trusted-public-keys");
+    }
+  }
+
+  static List<StorePath> storePaths(Environment env, List<String> arguments) throws CliException {
+    List<StorePath> out = new ArrayList<>();
+    for (String a : arguments) {
+      String path = a;
+      if (!a.startsWith(StorePath.STORE_DIR + "/")) {
+        // ./result and other links into the store, as nix copy takes them
+        try {
+          path = env.resolve(a).toRealPath().toString();
+        } catch (IOException e) {
+          throw new CliException(
+              CliException.USAGE, "'" + a + "' is not a store path and does not exist", null);
+        }
+      }
+      try {
+        StorePath p = StorePath.of(path);
+        out.add(p);
+      } catch (IllegalArgumentException e) {
+        throw new CliException(CliException.USAGE, "'" + a + "': " + e.getMessage(), null);
+      }
+    }
+    return out;
+  }
+
+  static Optional<Credentials> credentials(Environment env, CacheUrl url, String netrcFile)
+      throws CacheException {
+    if (url.isFile()) {
+      return Optional.empty();
+    }
+    Path netrc = netrcFile == null ? env.home().resolve(".netrc") : env.resolve(netrcFile);
+    try {
+      return Credentials.fromNetrc(netrc, url.base().getHost());
+    } catch (IOException e) {
+      throw new CacheException(
+          CacheException.Kind.FAILURE, "cannot read netrc file " + netrc + ": " + e, e);
+    }
   }
 }

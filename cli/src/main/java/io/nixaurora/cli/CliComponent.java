@@ -2,6 +2,10 @@ package io.nixaurora.cli;
 
 import dagger.BindsInstance;
 import dagger.Component;
+import io.nixaurora.nix.cache.BinaryCacheModule;
+import io.nixaurora.nix.local.LocalStoreModule;
+import io.nixaurora.submit.cli.AuroraCliSubmitterModule;
+import io.nixaurora.submit.http.HttpSubmitterModule;
 import javax.inject.Singleton;
 
 /**
@@ -10,11 +14,22 @@ import javax.inject.Singleton;
  * {@link #commandFactory()}.
  */
 @Singleton
-@Component(modules = {BackendsModule.class, CommandsModule.class})
+@Component(
+    modules = {
+      BackendsModule.class,
+      CommandsModule.class,
+      LocalStoreModule.class,
+      BinaryCacheModule.class,
+      AuroraCliSubmitterModule.class,
+      HttpSubmitterModule.class
+    })
 public interface CliComponent {
 
   /** picocli's factory: commands and mixins come from this component. */
   CommandFactory commandFactory();
+
+  /** Every known backend, built-in and from ServiceLoader. */
+  Backends backends();
 
   /** The options shared by every command (verbosity, configuration file, stack traces). */
   GlobalOptions globalOptions();

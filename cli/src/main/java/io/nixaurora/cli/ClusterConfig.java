@@ -53,6 +53,7 @@ public record ClusterConfig(
     out.putAll(values);
     out.remove(Setting.STORE.key());
     out.remove(Setting.SUBMITTER.key());
+    out.put("cluster", cluster);
     return Map.copyOf(out);
   }
 

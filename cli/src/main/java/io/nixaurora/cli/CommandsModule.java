@@ -77,4 +77,19 @@ abstract class CommandsModule {
   @IntoMap
   @ClassKey(CompletionCommand.class)
   abstract Object completion(CompletionCommand c);
+
+  @Binds
+  @IntoMap
+  @ClassKey(CacheCommand.Keygen.class)
+  abstract Object cacheKeygen(CacheCommand.Keygen c);
+
+  @Binds
+  @IntoMap
+  @ClassKey(CacheCommand.Push.class)
+  abstract Object cachePush(CacheCommand.Push c);
+
+  @Binds
+  @IntoMap
+  @ClassKey(CacheCommand.Verify.class)
+  abstract Object cacheVerify(CacheCommand.Verify c);
 }

@@ -5,7 +5,11 @@ import io.nixaurora.api.InvalidJobException;
 import io.nixaurora.api.JobSource;
 import io.nixaurora.api.NixException;
 import io.nixaurora.api.event.EventListener;
+import io.nixaurora.nix.local.NixJobEvaluator;
+import io.nixaurora.nix.local.NixLibrary;
+import io.nixaurora.nix.local.NixRunner;
 import java.nio.file.Path;
+import java.util.Map;
 
 /** Runs nix-local's job evaluator with this machine's Nix. */
 final class Evaluation {
@@ -13,6 +17,8 @@ final class Evaluation {
 
   static BuiltJob evaluate(Path nixBinDirectory, JobSource source, EventListener events)
       throws NixException, InvalidJobException {
-    throw new NixException("the job evaluator is not wired yet", null, false);
+    NixJobEvaluator evaluator =
+        new NixJobEvaluator(new NixRunner(nixBinDirectory, Map.of()), NixLibrary.inUserCache());
+    return evaluator.evaluate(source, events);
   }
 }

@@ -37,7 +37,21 @@ public final class Main {
       Environment environment, PrintWriter out, PrintWriter err, String... args) {
     CliComponent component =
         DaggerCliComponent.factory().create(environment, Main.class.getClassLoader());
-    CommandLine commandLine = commandLine(component);
+    CommandLine commandLine;
+    try {
+      commandLine = commandLine(component);
+    } catch (CommandLine.InitializationException e) {
+      // a bug in the command model, not the user's input
+      boolean trace = java.util.Arrays.asList(args).contains("--stacktrace");
+      err.println("error: internal error: " + e.getMessage());
+      err.println(
+          "hint: this is a bug in nix-aurora; rerun with --stacktrace and report the trace");
+      if (trace) {
+        e.printStackTrace(err);
+      }
+      err.flush();
+      return ErrorReporter.INTERNAL_ERROR;
+    }
     commandLine.setOut(out);
     commandLine.setErr(err);
     try {

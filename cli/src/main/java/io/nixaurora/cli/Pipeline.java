@@ -12,6 +12,7 @@ import io.nixaurora.api.StoreProvider;
 import io.nixaurora.api.Submitter;
 import io.nixaurora.api.event.EventListener;
 import io.nixaurora.compiler.JobCompiler;
+import io.nixaurora.nix.local.Systems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -94,24 +95,8 @@ public final class Pipeline {
    * The cross-system guard: a job built for another system than the cluster's is refused before
    * anything is written, pushed or submitted.
    */
-  public void checkSystem(BuiltJob built) throws CliException {
-    if (!built.system().equals(config.system())) {
-      throw CliException.configuration(
-          "job "
-              + built.key()
-              + " was built for "
-              + built.system()
-              + " but cluster "
-              + built.key().cluster()
-              + " runs "
-              + config.system()
-              + "; its store paths would not run on the agents",
-          "build on a "
-              + config.system()
-              + " machine (or a remote builder), or set \"system\" for the cluster if the agents"
-              + " really are "
-              + built.system());
-    }
+  public void checkSystem(BuiltJob built) throws InvalidJobException {
+    Systems.requireCompatible(built, config.system());
   }
 
   /** Checks that the job's own key is the one on the command line. */
