@@ -186,6 +186,15 @@ final class FakeScheduler implements AutoCloseable {
             .withRequestBody(containing("[1,\"" + method + "\",1,")));
   }
 
+  /** The bodies of every request, oldest first. */
+  List<String> allBodies() {
+    List<String> bodies = new ArrayList<>();
+    for (var event : server.getAllServeEvents()) {
+      bodies.add(0, event.getRequest().getBodyAsString());
+    }
+    return bodies;
+  }
+
   /** The method names of every request, in order. */
   List<String> methods() {
     List<String> methods = new ArrayList<>();
