@@ -12,7 +12,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A {@code file:///dir} cache. Every write goes to a temporary file in the destination's directory
@@ -24,8 +23,6 @@ public final class FileTarget implements BinaryCacheTarget {
   private final CacheUrl url;
   private final Path root;
   private final Path staging;
-  private final AtomicLong counter = new AtomicLong();
-  private final long pid = ProcessHandle.current().pid();
 
   private FileTarget(CacheUrl url, Path root) {
     this.url = url;
@@ -91,13 +88,16 @@ public final class FileTarget implements BinaryCacheTarget {
   @Override
   public void write(String key, byte[] content, String contentType) throws CacheException {
     Path dest = resolve(key);
-    Path tmp = tempFor(dest);
+    Path tmp = null;
     try {
       Files.createDirectories(dest.getParent());
+      tmp = tempFor(dest);
       Files.write(tmp, content);
       commit(tmp, dest);
     } catch (IOException e) {
-      deleteQuietly(tmp);
+      if (tmp != null) {
+        deleteQuietly(tmp);
+      }
       throw failure("cannot write " + dest, e);
     }
   }
@@ -120,9 +120,9 @@ public final class FileTarget implements BinaryCacheTarget {
     Files.move(tmp, dest, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
   }
 
-  private Path tempFor(Path dest) {
-    return dest.resolveSibling(
-        "." + dest.getFileName() + ".tmp." + pid + "." + counter.incrementAndGet());
+  /** A new, uniquely named file beside {@code dest} (unique across processes and instances). */
+  private static Path tempFor(Path dest) throws IOException {
+    return Files.createTempFile(dest.getParent(), "." + dest.getFileName() + ".tmp.", "");
   }
 
   @Override
