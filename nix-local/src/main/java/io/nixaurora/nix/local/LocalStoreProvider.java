@@ -97,7 +97,7 @@ public final class LocalStoreProvider implements StoreProvider {
               "process '"
                   + s.process()
                   + "' of "
-                  + job.key()
+                  + JobLabel.of(job.job())
                   + ": "
                   + s.path()
                   + " is not valid in the local store (was it garbage-collected since the build?"
@@ -105,7 +105,14 @@ public final class LocalStoreProvider implements StoreProvider {
         }
         scripts.add(s.path());
       }
-      Path dir = gcRootsOf(job.key());
+      JobKey key;
+      try {
+        key = job.key();
+      } catch (IllegalArgumentException e) {
+        throw new StoreException(
+            "cannot root " + JobLabel.of(job.job()) + ": " + e.getMessage(), e);
+      }
+      Path dir = gcRootsOf(key);
       Files.createDirectories(dir);
       long done = 0;
       for (ProcessScript s : job.scripts().values()) {

@@ -113,7 +113,7 @@ public final class NixJobEvaluator implements JobEvaluator {
       dir = Files.createTempDirectory("nix-aurora-java-job-");
       Path file = dir.resolve("job.nix");
       Files.writeString(file, expression, StandardCharsets.UTF_8);
-      String label = "Java job " + java.job().key();
+      String label = "Java job " + JobLabel.of(java.job());
       return build(file, label, file.toString(), events);
     } catch (IOException e) {
       throw new NixException("cannot write the Nix expression of a Java job: " + e.getMessage(), e);
@@ -188,7 +188,7 @@ public final class NixJobEvaluator implements JobEvaluator {
     events.on(
         LogEvent.debug(
             "built "
-                + built.key()
+                + JobLabel.of(built.job())
                 + " for "
                 + built.system()
                 + " ("

@@ -63,7 +63,7 @@ final class NixJobRenderer {
     JsonNode tree = mapper.valueToTree(job);
     StringBuilder out = new StringBuilder();
     out.append("# Rendered by nix-aurora from a job built with the Java API (")
-        .append(job.key())
+        .append(JobLabel.of(job))
         .append(").\n");
     out.append("{ aurora, pkgs, ... }:\n\naurora.Job ");
     value(tree, baseDirectory, out, 0);

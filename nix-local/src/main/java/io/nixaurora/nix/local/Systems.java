@@ -45,13 +45,16 @@ public final class Systems {
     requireWellFormed(clusterSystem);
     if (!job.system().equals(clusterSystem)) {
       throw new InvalidJobException(
-          "system", mismatch(job.key().toString(), job.system(), clusterSystem));
+          "system", mismatch(JobLabel.of(job.job()), job.system(), clusterSystem));
     }
     for (ProcessScript s : job.scripts().values()) {
       if (!s.system().equals(clusterSystem)) {
         throw new InvalidJobException(
             "system",
-            mismatch("process '" + s.process() + "' of " + job.key(), s.system(), clusterSystem));
+            mismatch(
+                "process '" + s.process() + "' of " + JobLabel.of(job.job()),
+                s.system(),
+                clusterSystem));
       }
     }
   }

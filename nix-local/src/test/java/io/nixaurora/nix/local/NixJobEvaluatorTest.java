@@ -180,4 +180,33 @@ class NixJobEvaluatorTest {
         offline.all().stream().anyMatch(e -> e.toString().contains("offline stand-in package set")),
         offline.all().toString());
   }
+
+  @Test
+  void namesOutsideTheStorePathAlphabetAreMapped() throws Exception {
+    Path dir =
+        Jobs.jobDir(
+            tmp.resolve("names"),
+            Jobs.HELLO_WORLD
+                .replace("cluster = \"devcluster\"", "cluster = \"dev cluster\"")
+                .replace(
+                    "Process { name = \"hello_world\";",
+                    "Process { name = \"web server \u2603\";"));
+    BuiltJob built =
+        Jobs.evaluator(tmp.resolve("cache")).evaluate(JobSource.file(dir), EventListener.NONE);
+    String script = built.script("web server \u2603").path().name();
+    assertEquals("aurora-process-dev_cluster-vagrant-devel-hello_world-web_server____", script);
+  }
+
+  @Test
+  void buildingForASystemWithoutABuilderIsAClearNixError() throws Exception {
+    Path dir = Jobs.jobDir(tmp.resolve("hello"), Jobs.HELLO_WORLD);
+    NixException e =
+        assertThrows(
+            NixException.class,
+            () ->
+                Jobs.evaluator(tmp.resolve("cache"))
+                    .forSystem("aarch64-linux")
+                    .evaluate(JobSource.file(dir), EventListener.NONE));
+    assertTrue(e.getMessage().contains("aarch64-linux"), e.getMessage());
+  }
 }
