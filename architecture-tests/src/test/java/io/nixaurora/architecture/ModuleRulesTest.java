@@ -16,6 +16,7 @@ import com.tngtech.archunit.core.domain.JavaType;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchCondition;
+import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.ConditionEvents;
 import com.tngtech.archunit.lang.SimpleConditionEvent;
 import java.util.List;
@@ -128,59 +129,85 @@ class ModuleRulesTest {
         .check(classes);
   }
 
+  static final ArchRule NO_PACKAGE_CYCLES =
+      slices()
+          .matching("io.nixaurora.(**)")
+          .should()
+          .beFreeOfCycles()
+          .because("ARCHITECTURE.md: packages have no cycles");
+
+  static final ArchRule ONLY_THE_CLI_PRINTS =
+      noClasses()
+          .that()
+          .resideOutsideOfPackage(CLI)
+          .should()
+          .accessField(System.class, "out")
+          .orShould()
+          .accessField(System.class, "err")
+          .orShould()
+          .callMethod(Throwable.class, "printStackTrace")
+          .because("libraries report through EventListener events and exceptions");
+
+  static final ArchRule ONLY_THE_CLI_EXITS =
+      noClasses()
+          .that()
+          .resideOutsideOfPackage(CLI)
+          .should()
+          .callMethod(System.class, "exit", int.class)
+          .orShould()
+          .callMethod(Runtime.class, "exit", int.class)
+          .orShould()
+          .callMethod(Runtime.class, "halt", int.class)
+          .because("STYLE.md: no System.exit outside the CLI's main");
+
+  static final ArchRule ONLY_NIX_LOCAL_SUBMIT_CLI_AND_CLI_START_PROCESSES =
+      noClasses()
+          .that()
+          .resideOutsideOfPackages(NIX_LOCAL, SUBMIT_CLI, CLI)
+          .should()
+          .dependOnClassesThat()
+          .areAssignableTo(ProcessBuilder.class)
+          .orShould()
+          .callMethodWhere(
+              DescribedPredicate.describe(
+                  "Runtime.exec",
+                  call ->
+                      call.getTargetOwner().isEquivalentTo(Runtime.class)
+                          && call.getName().equals("exec")))
+          .because(
+              "Nix runs through NixRunner in nix-local; the cli submitter runs the aurora client;"
+                  + " the cli runs jobs locally");
+
+  static final ArchRule NO_STATIC_MUTABLE_STATE =
+      noFields()
+          .that()
+          .areStatic()
+          .and()
+          .areDeclaredInClassesThat()
+          .resideInAPackage("io.nixaurora..")
+          .and(DescribedPredicate.describe("not synthetic", (JavaField f) -> !isSynthetic(f)))
+          .should()
+          .notBeFinal()
+          .because("STYLE.md: no static mutable state");
+
   @Test
   void packagesHaveNoCycles() {
-    slices().matching("io.nixaurora.(**)").should().beFreeOfCycles().check(classes);
+    NO_PACKAGE_CYCLES.check(classes);
   }
 
   @Test
   void onlyTheCliPrints() {
-    noClasses()
-        .that()
-        .resideOutsideOfPackage(CLI)
-        .should()
-        .accessField(System.class, "out")
-        .orShould()
-        .accessField(System.class, "err")
-        .orShould()
-        .callMethod(Throwable.class, "printStackTrace")
-        .because("libraries report through EventListener events and exceptions")
-        .check(classes);
+    ONLY_THE_CLI_PRINTS.check(classes);
   }
 
   @Test
   void onlyTheCliExits() {
-    noClasses()
-        .that()
-        .resideOutsideOfPackage(CLI)
-        .should()
-        .callMethod(System.class, "exit", int.class)
-        .orShould()
-        .callMethod(Runtime.class, "exit", int.class)
-        .orShould()
-        .callMethod(Runtime.class, "halt", int.class)
-        .check(classes);
+    ONLY_THE_CLI_EXITS.check(classes);
   }
 
   @Test
   void onlyNixLocalTheAuroraClientSubmitterAndTheCliStartProcesses() {
-    noClasses()
-        .that()
-        .resideOutsideOfPackages(NIX_LOCAL, SUBMIT_CLI, CLI)
-        .should()
-        .dependOnClassesThat()
-        .areAssignableTo(ProcessBuilder.class)
-        .orShould()
-        .callMethodWhere(
-            DescribedPredicate.describe(
-                "Runtime.exec",
-                call ->
-                    call.getTargetOwner().isEquivalentTo(Runtime.class)
-                        && call.getName().equals("exec")))
-        .because(
-            "Nix runs through NixRunner in nix-local; the cli submitter runs the aurora client;"
-                + " the cli runs jobs locally")
-        .check(classes);
+    ONLY_NIX_LOCAL_SUBMIT_CLI_AND_CLI_START_PROCESSES.check(classes);
   }
 
   @Test
@@ -196,17 +223,7 @@ class ModuleRulesTest {
 
   @Test
   void thereIsNoStaticMutableState() {
-    noFields()
-        .that()
-        .areStatic()
-        .and()
-        .areDeclaredInClassesThat()
-        .resideInAPackage("io.nixaurora..")
-        .and(DescribedPredicate.describe("not synthetic", (JavaField f) -> !isSynthetic(f)))
-        .should()
-        .notBeFinal()
-        .because("STYLE.md: no static mutable state")
-        .check(classes);
+    NO_STATIC_MUTABLE_STATE.check(classes);
   }
 
   private static boolean isSynthetic(JavaField field) {
