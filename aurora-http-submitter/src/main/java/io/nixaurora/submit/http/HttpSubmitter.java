@@ -203,6 +203,23 @@ public final class HttpSubmitter implements Submitter {
     }
     TJsonReply.Struct response =
         readOnly(client, "startJobUpdate", new TJson.Struct().set(1, request));
+    Optional<String> running =
+        response
+            .struct(3)
+            .flatMap(r -> r.struct(22))
+            .flatMap(r -> r.struct(1))
+            .flatMap(k -> k.str(2));
+    if (response.integer(1).orElse(-1L) == 0 && running.isPresent()) {
+      // The scheduler names the update already in progress: not a configuration problem.
+      throw new SubmitException.CommandFailed(
+          "startJobUpdate for "
+              + key
+              + " failed: "
+              + details(response)
+              + " (update "
+              + running.get()
+              + " is in progress)");
+    }
     check("startJobUpdate", response, key);
     String url = jobUrl(client, key);
     Optional<TJsonReply.Struct> result =

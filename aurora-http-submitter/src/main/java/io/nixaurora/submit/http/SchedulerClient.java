@@ -83,7 +83,12 @@ final class SchedulerClient {
         response = post(base.resolve("api"), body);
       } catch (IOException e) {
         String problem = describe(e);
-        if (!retryTransportErrors) {
+        if (isTlsFailure(e)) {
+          // A certificate that does not verify will not verify on the next try either.
+          throw new SubmitException.Network(
+              method + ": TLS with the scheduler at " + base + " failed: " + problem, e);
+        }
+        if (!retryTransportErrors && !neverSent(e)) {
           throw new OutcomeUnknown(method + ": " + problem, e);
         }
         lastProblem = problem;
@@ -198,11 +203,28 @@ final class SchedulerClient {
     }
   }
 
+  /** The request cannot have reached the scheduler: it is safe to send it again. */
+  private static boolean neverSent(IOException e) {
+    return e instanceof java.net.ConnectException
+        || e instanceof java.net.http.HttpConnectTimeoutException;
+  }
+
+  private static boolean isTlsFailure(IOException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof javax.net.ssl.SSLException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private static String describe(IOException e) {
     String kind =
-        e instanceof java.net.http.HttpTimeoutException
-            ? "no answer within the request timeout"
-            : e instanceof java.net.ConnectException ? "cannot connect" : "transport error";
+        e instanceof java.net.http.HttpConnectTimeoutException
+            ? "cannot connect within the connect timeout"
+            : e instanceof java.net.http.HttpTimeoutException
+                ? "no answer within the request timeout"
+                : e instanceof java.net.ConnectException ? "cannot connect" : "transport error";
     return kind + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")");
   }
 

@@ -30,7 +30,13 @@ final class FakeScheduler implements AutoCloseable {
   final WireMockServer server;
 
   FakeScheduler() {
-    server = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
+    this(false);
+  }
+
+  /** With {@code tls}, also serves HTTPS with WireMock's own self-signed certificate. */
+  FakeScheduler(boolean tls) {
+    var options = options().dynamicPort().bindAddress("127.0.0.1");
+    server = new WireMockServer(tls ? options.dynamicHttpsPort() : options);
     server.start();
   }
 

@@ -534,6 +534,67 @@ class HttpSubmitterTest {
     scheduler = new FakeScheduler(); // for @AfterEach
   }
 
+  @Test
+  void anUpdateInProgressIsACommandFailureNamingIt() throws Exception {
+    scheduler.tiers();
+    scheduler.tasks(ONE_RUNNING);
+    scheduler.answer(
+        "startJobUpdate",
+        FakeScheduler.INVALID_REQUEST,
+        List.of(
+            "An active update already exists for this job, please terminate it before starting another."),
+        22,
+        new TJson.Struct().set(1, FakeScheduler.updateKey(KEY, "other-update")));
+
+    SubmitException.CommandFailed e =
+        assertThrows(SubmitException.CommandFailed.class, () -> submitter().update(helloWorld()));
+    assertTrue(e.getMessage().contains("other-update"), e.getMessage());
+  }
+
+  @Test
+  void aRefusedConnectionOnCreateIsRetriedBecauseNothingWasSent() throws Exception {
+    int port;
+    try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+      port = free.getLocalPort();
+    }
+    HttpSubmitter submitter =
+        new HttpSubmitter(
+            HttpSubmitterSettings.parse(
+                Map.of(
+                    "scheduler_uri",
+                    "http://127.0.0.1:" + port + "/",
+                    "retry_budget_seconds",
+                    "0.6")),
+            event -> {},
+            UUID::randomUUID,
+            home,
+            Map.of());
+
+    SubmitException.Timeout e =
+        assertThrows(SubmitException.Timeout.class, () -> submitter.kill(KEY));
+    assertTrue(e.getMessage().contains("cannot connect"), e.getMessage());
+  }
+
+  @Test
+  void tlsIsVerified() throws Exception {
+    try (FakeScheduler tls = new FakeScheduler(true)) {
+      tls.answer("killTasks", FakeScheduler.OK);
+      HttpSubmitter submitter =
+          new HttpSubmitter(
+              HttpSubmitterSettings.parse(
+                  Map.of("scheduler_uri", "https://localhost:" + tls.server.httpsPort() + "/")),
+              event -> {},
+              UUID::randomUUID,
+              home,
+              Map.of());
+
+      SubmitException.Network e =
+          assertThrows(SubmitException.Network.class, () -> submitter.kill(KEY));
+      assertTrue(e.getMessage().contains("TLS"), e.getMessage());
+      assertEquals(List.of(), tls.bodies("killTasks"), "nothing is sent to an unverified server");
+    }
+  }
+
   // ---- client-side checks ----
 
   @Test
