@@ -131,7 +131,8 @@ public final class CreateCommand implements Callable<Integer> {
         return 0;
       }
       Publication publication = store.publish(built, console);
-      console.on(LogEvent.info(publication.summary()));
+      // providers report their own summary as an info event
+      console.on(LogEvent.debug("published: " + publication.summary()));
       AuroraJobConfig config = pipeline.compile(built, publication.initCommand());
       SubmitResult result = update ? submitter.update(config) : submitter.create(config);
       new SubmittedConfigs(session.environment())
