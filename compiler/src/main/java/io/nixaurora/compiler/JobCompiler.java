@@ -5,6 +5,7 @@ import io.nixaurora.api.BuiltJob;
 import io.nixaurora.api.InitCommand;
 import io.nixaurora.api.InvalidJobException;
 import io.nixaurora.api.InvalidJobException.Violation;
+import io.nixaurora.api.ProcessScript;
 import io.nixaurora.api.model.Constraint;
 import io.nixaurora.api.model.Job;
 import io.nixaurora.api.model.Process;
@@ -82,7 +83,21 @@ public final class JobCompiler {
     List<Constraint> constraints = new ArrayList<>();
     for (Process p : task.processes()) {
       String initName = initProcessName(p.name());
-      String cmdline = init.cmdline(built.script(p.name()));
+      ProcessScript script = built.script(p.name());
+      if (!script.process().equals(p.name())) {
+        // The init roots the script under .gc/<script.process()>; a mix-up would root the wrong
+        // name and is a bug in whatever built the job.
+        violations.add(
+            new Violation(
+                initName + ".cmdline",
+                "the process script given for '"
+                    + p.name()
+                    + "' is for process '"
+                    + script.process()
+                    + "'"));
+        continue;
+      }
+      String cmdline = init.cmdline(script);
       if (cmdline == null || cmdline.isBlank()) {
         violations.add(new Violation(initName + ".cmdline", "the init command is empty"));
         continue;

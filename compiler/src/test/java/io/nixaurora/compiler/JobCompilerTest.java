@@ -12,6 +12,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nixaurora.api.AuroraJobConfig;
 import io.nixaurora.api.BuiltJob;
 import io.nixaurora.api.InvalidJobException;
+import io.nixaurora.api.ProcessScript;
+import io.nixaurora.api.StorePath;
 import io.nixaurora.api.model.Announcer;
 import io.nixaurora.api.model.Cmdline;
 import io.nixaurora.api.model.Constraint;
@@ -187,6 +189,17 @@ class JobCompilerTest {
     InvalidJobException e =
         assertThrows(
             InvalidJobException.class, () -> compiler.compile(HelloWorld.built(), s -> ""));
+    assertEquals("nix_init_hello_world.cmdline", e.violations().get(0).path());
+  }
+
+  @Test
+  void aScriptForAnotherProcessIsRefused() {
+    Map<String, ProcessScript> scripts = new LinkedHashMap<>();
+    scripts.put(
+        "hello_world", new ProcessScript("other", StorePath.of(HelloWorld.SCRIPT), "x86_64-linux"));
+    BuiltJob built = new BuiltJob(HelloWorld.job(), scripts, "x86_64-linux");
+    InvalidJobException e =
+        assertThrows(InvalidJobException.class, () -> compiler.compile(built, HelloWorld.INIT));
     assertEquals("nix_init_hello_world.cmdline", e.violations().get(0).path());
   }
 

@@ -14,18 +14,26 @@ import io.nixaurora.api.model.CoordinatorSlaPolicy;
 import io.nixaurora.api.model.CountSlaPolicy;
 import io.nixaurora.api.model.Docker;
 import io.nixaurora.api.model.DockerImage;
+import io.nixaurora.api.model.HealthCheckConfig;
+import io.nixaurora.api.model.HealthCheckerConfig;
 import io.nixaurora.api.model.Job;
 import io.nixaurora.api.model.LegacyContainer;
+import io.nixaurora.api.model.LifecycleConfig;
 import io.nixaurora.api.model.Mesos;
 import io.nixaurora.api.model.PercentageSlaPolicy;
 import io.nixaurora.api.model.QueueUpdateStrategy;
+import io.nixaurora.api.model.ShellHealthChecker;
+import io.nixaurora.api.model.UpdateConfig;
 import io.nixaurora.api.model.VariableBatchUpdateStrategy;
 import io.nixaurora.api.model.Volume;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** The model's JSON is Aurora's job JSON, and reads back to an equal model. */
 class JobJsonTest {
@@ -45,6 +53,45 @@ class JobJsonTest {
     assertEquals(job, read);
     assertEquals(job.hashCode(), read.hashCode());
     assertEquals(written, json.write(read));
+  }
+
+  static Stream<Job> variants() {
+    Job base = FullJob.job();
+    return Stream.of(
+        base,
+        base.toBuilder()
+            .container(
+                Mesos.of(
+                    AppcImage.of("app", "sha512-1"),
+                    Volume.of("/a", "/b", Volume.Mode.RW),
+                    Volume.of("/c", "/d", Volume.Mode.RO)))
+            .slaPolicy(PercentageSlaPolicy.of(66.5, 120))
+            .updateConfig(
+                UpdateConfig.builder()
+                    .updateStrategy(VariableBatchUpdateStrategy.of(1, 5, 10))
+                    .build())
+            .healthCheckConfig(
+                HealthCheckConfig.builder()
+                    .healthChecker(HealthCheckerConfig.shell(ShellHealthChecker.of("curl -f x")))
+                    .build())
+            .build(),
+        base.toBuilder()
+            .container(new LegacyContainer(Docker.of("repo/x:1")))
+            .slaPolicy(new CoordinatorSlaPolicy("http://coordinator/", "drain"))
+            .updateConfig(UpdateConfig.builder().updateStrategy(QueueUpdateStrategy.of(1)).build())
+            .lifecycle(new LifecycleConfig(null))
+            .build(),
+        base.toBuilder().container(Mesos.of(null)).slaPolicy(null).updateConfig(null).build(),
+        HelloWorld.job());
+  }
+
+  @ParameterizedTest
+  @MethodSource("variants")
+  void everyChoiceRoundTrips(Job job) throws Exception {
+    String written = json.write(job);
+    assertEquals(job, json.read(written));
+    assertEquals(job, new ObjectMapper().readValue(written, Job.class));
+    assertEquals(written, json.write(json.read(written)));
   }
 
   @Test
