@@ -137,6 +137,23 @@ final class JobValidator {
     }
     Map<String, String> placement =
         job.placementConstraints() == null ? Map.of() : job.placementConstraints();
+    if (placement.containsKey("dedicated")) {
+      // Aurora's client (validate_config): a dedicated job must tolerate 2% failed instances.
+      int needed = (int) Math.floor(instances * 0.02);
+      int tolerated =
+          update == null || update.maxTotalFailures() == null ? 0 : update.maxTotalFailures();
+      if (tolerated < needed) {
+        out.add(
+            new Violation(
+                "update_config.max_total_failures",
+                "a dedicated job of "
+                    + instances
+                    + " instances must tolerate at least "
+                    + needed
+                    + " failed instances (2%), got "
+                    + tolerated));
+      }
+    }
     for (Map.Entry<String, String> e : placement.entrySet()) {
       String value = e.getValue();
       String path = "constraints." + e.getKey();

@@ -252,6 +252,14 @@ class InvalidJobsTest {
             "update_config.max_total_failures",
             "less than instances (2)"),
         invalid(
+            "dedicated job tolerating too few failures",
+            "instances",
+            "100",
+            "update_config.max_total_failures",
+            "at least 2 failed instances",
+            "constraints",
+            "{\"dedicated\": \"vagrant/web\"}"),
+        invalid(
             "short pulse interval",
             "update_config.pulse_interval_secs",
             "10",
