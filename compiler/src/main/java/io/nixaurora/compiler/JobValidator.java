@@ -32,12 +32,6 @@ final class JobValidator {
   /** Thermos' process-name rule ({@code thermos/config/loader.py}). */
   static final Pattern PROCESS_NAME = Pattern.compile("^[^./][^/]*$");
 
-  /** Characters Nix allows in a store path name; process names end up in one. */
-  static final Pattern STORE_NAME_CHARS = Pattern.compile("[A-Za-z0-9+\\-._?=]+");
-
-  /** Nix's longest store path name. */
-  static final int MAX_STORE_NAME_LENGTH = 211;
-
   private final JobJson json;
 
   JobValidator(JobJson json) {
@@ -64,14 +58,6 @@ final class JobValidator {
       out.add(new Violation("cluster", "is required"));
     } else if (cluster.contains("/")) {
       out.add(new Violation("cluster", "must not contain '/', got '" + cluster + "'"));
-    } else if (!STORE_NAME_CHARS.matcher(cluster).matches()) {
-      out.add(
-          new Violation(
-              "cluster",
-              "must use only [A-Za-z0-9+-._?=] (it is part of the process scripts' store path"
-                  + " names), got '"
-                  + cluster
-                  + "'"));
     }
     identifier("role", job.role(), out);
     identifier("environment", job.environment(), out);
@@ -201,7 +187,7 @@ final class JobValidator {
     for (int i = 0; i < processes.size(); i++) {
       Process p = processes.get(i);
       String path = "task.processes[" + i + "]";
-      checkProcess(job, p, path, out);
+      checkProcess(p, path, out);
       if (p.name() == null) {
         continue;
       }
@@ -229,7 +215,7 @@ final class JobValidator {
     checkOrder(task.constraints(), byName, out);
   }
 
-  private static void checkProcess(Job job, Process p, String path, List<Violation> out) {
+  private static void checkProcess(Process p, String path, List<Violation> out) {
     String name = p.name();
     if (name == null || name.isEmpty()) {
       out.add(new Violation(path + ".name", "is required"));
@@ -251,35 +237,9 @@ final class JobValidator {
                   + "' starts with '"
                   + INIT_PREFIX
                   + "', which is reserved for the init processes nix-aurora adds"));
-    } else if (!STORE_NAME_CHARS.matcher(name).matches()) {
-      out.add(
-          new Violation(
-              path + ".name",
-              "must use only [A-Za-z0-9+-._?=] (it names the process script's store path), got '"
-                  + name
-                  + "'"));
-    } else {
-      String scriptName =
-          "aurora-process-"
-              + job.cluster()
-              + "-"
-              + job.role()
-              + "-"
-              + job.environment()
-              + "-"
-              + job.name()
-              + "-"
-              + name;
-      if (scriptName.length() > MAX_STORE_NAME_LENGTH) {
-        out.add(
-            new Violation(
-                path + ".name",
-                "the process script's store path name would be "
-                    + scriptName.length()
-                    + " characters; Nix allows "
-                    + MAX_STORE_NAME_LENGTH
-                    + " (shorten the process, job, role or cluster name)"));
-      }
+    } else if (name.chars().anyMatch(Character::isISOControl)) {
+      // Aurora would take it, but the name becomes a directory (.logs/<name>) and a shell word.
+      out.add(new Violation(path + ".name", "must not contain control characters"));
     }
     Cmdline cmdline = p.cmdline();
     if (cmdline == null) {
