@@ -100,6 +100,23 @@ class JobConverterTest {
     assertEquals(data, ExecutorData.of(full()), "deterministic");
   }
 
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(
+      strings = {"hello_world", "poc_hello_world", "everything", "mesos"})
+  void executorDataIsWhatCpython27Writes(String name) throws Exception {
+    // reference/<name>.data is what reference/pystachio_replay.py prints under CPython 2.7.18:
+    // every field kind, maps, choices, escapes and the dict order of structs of every size.
+    ObjectNode job;
+    String expected;
+    try (var in = getClass().getResourceAsStream("reference/" + name + ".json");
+        var data = getClass().getResourceAsStream("reference/" + name + ".data")) {
+      job = (ObjectNode) MAPPER.readTree(in);
+      expected = new String(data.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    assertEquals(expected, ExecutorData.of(job));
+  }
+
   @Test
   void updateSettingsFollowUpdateConfig() throws Exception {
     JobConverter.Converted c = JobConverter.convert(full(), "devcluster", "alice");
