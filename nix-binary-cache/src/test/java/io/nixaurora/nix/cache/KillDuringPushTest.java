@@ -146,6 +146,8 @@ class KillDuringPushTest {
       assertEquals(List.of(), verifyDirectory(cacheDir));
       TestNix.deleteTree(cacheDir);
     }
+    // Tests may print; bench/kill9-push.sh shows this line.
+    System.out.println(kills + " pushes killed with SIGKILL mid-push in " + rounds + " rounds");
   }
 
   @Test

@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# Benchmark: nix-aurora's binary-cache push against `nix copy --to`, side by side in one run.
+#
+#   bench/cache-push.sh            (RUNS=3 zstd/HTTP runs, XZ_RUNS=1; BIG_MB, BIG_PATHS, SMALL_PATHS)
+#
+#   1. a generated closure (>= 500 paths, >= 200 MB of real files) to file:// with zstd
+#   2. the same with xz
+#   3. 1,000 small paths over HTTP to a local nginx (PUT), zstd
+#   4. re-push of those 1,000 paths when everything is present
+# Each timed command starts with a fresh, empty cache (except 4). Our side is a whole JVM run
+# (io.nixaurora.nix.cache.PushMain, test scope) including start-up, jobs=2 (the two cores).
+# Data lives under $BENCH_DIR (default /tmp/nbc-bench) and is deleted at the end, with the
+# generated store paths. Needs: mvn install of nix-binary-cache (with test classes), nginx.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+W=${BENCH_DIR:-/tmp/nbc-bench}
+RUNS=${RUNS:-3}
+XZ_RUNS=${XZ_RUNS:-1}
+NGINX_PID=
+ROOTS=()
+cleanup() {
+  [ -n "$NGINX_PID" ] && kill "$NGINX_PID" 2>/dev/null || true
+  if [ "${#ROOTS[@]}" -gt 0 ] && [ -z "${BENCH_KEEP:-}" ]; then
+    nix-store --delete $(nix-store -qR "${ROOTS[@]}") >/dev/null 2>&1 || true
+  fi
+  [ -z "${BENCH_KEEP:-}" ] && rm -rf "$W"
+}
+trap cleanup EXIT
+rm -rf "$W"; mkdir -p "$W"
+
+CP_FILE=$W/cp
+mvn -B -q dependency:build-classpath -pl nix-binary-cache -Dmdep.outputFile="$CP_FILE" >/dev/null
+CP="nix-binary-cache/target/classes:nix-binary-cache/target/test-classes:$(cat "$CP_FILE")"
+OURS="java -Dsun.jnu.encoding=UTF-8 -cp $CP io.nixaurora.nix.cache.PushMain"
+NIX="nix --extra-experimental-features nix-command"
+
+nix-store --generate-binary-cache-key bench-1 "$W/sk" "$W/pk"
+PK=$(cat "$W/pk")
+
+echo "generating closures..." >&2
+python3 bench/cache-gen.py "$W"
+mapfile -t ROOTS < <(nix-build --no-out-link -Q --option substituters "" "$W/closures.nix" -A big -A small 2>"$W/build.log")
+BIG=${ROOTS[0]}
+SMALL=${ROOTS[1]}
+BIG_N=$(nix-store -qR "$BIG" | wc -l)
+BIG_BYTES=$($NIX path-info -S "$BIG" | awk '{print $2}')
+SMALL_N=$(nix-store -qR "$SMALL" | wc -l)
+cat "$BIG" "$SMALL" >/dev/null; nix-store --dump "$BIG" >/dev/null
+for p in $(nix-store -qR "$BIG"); do nix-store --dump "$p" >/dev/null; done  # hot page cache
+
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+mkdir -p "$W/nginx/www" "$W/nginx/logs"
+cat > "$W/nginx/nginx.conf" <<NGINX
+user root;
+worker_processes 2;
+pid $W/nginx/nginx.pid;
+error_log $W/nginx/logs/error.log;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path $W/nginx/body;
+  proxy_temp_path $W/nginx/proxy; fastcgi_temp_path $W/nginx/fcgi;
+  uwsgi_temp_path $W/nginx/uwsgi; scgi_temp_path $W/nginx/scgi;
+  client_max_body_size 0;
+  keepalive_requests 1000000;
+  server {
+    listen 127.0.0.1:$PORT;
+    root $W/nginx/www;
+    location / { dav_methods PUT; create_full_put_path on; dav_access user:rw group:r all:r; }
+  }
+}
+NGINX
+nginx -p "$W/nginx" -c "$W/nginx/nginx.conf" -g 'daemon off;' &
+NGINX_PID=$!
+sleep 1
+HTTP=http://127.0.0.1:$PORT
+
+# t NAME CMD… : wall seconds of CMD, appended to $W/times as "NAME seconds"
+t() {
+  local name=$1; shift
+  local s e
+  s=$(date +%s.%N)
+  if ! "$@" >"$W/out" 2>"$W/err"; then cat "$W/out" "$W/err" >&2; exit 1; fi
+  e=$(date +%s.%N)
+  echo "$name $(echo "$e - $s" | bc)" | tee -a "$W/times" >&2
+}
+n=0
+fresh() { n=$((n + 1)); echo "$1-$n"; }
+
+for r in $(seq "$RUNS"); do
+  d=$(fresh nix-zstd); t nix-zstd $NIX copy --to "file://$W/$d?compression=zstd&secret-key=$W/sk" "$BIG"
+  d=$(fresh our-zstd); t our-zstd $OURS "file://$W/$d" "$W/sk" zstd 2 "$BIG"
+  rm -rf "$W"/nix-zstd-* "$W"/our-zstd-*
+  d=$(fresh nix-http); t nix-http $NIX copy --to "$HTTP/$d?compression=zstd&secret-key=$W/sk" "$SMALL"
+  d=$(fresh our-http); t our-http $OURS "$HTTP/$d" "$W/sk" zstd 2 "$SMALL"
+  t our-repush $OURS "$HTTP/$d" "$W/sk" zstd 2 "$SMALL"
+  t nix-repush-diskcache $NIX copy --to "$HTTP/$d?compression=zstd&secret-key=$W/sk" "$SMALL"
+  t nix-repush-ttl0 $NIX copy --option narinfo-cache-positive-ttl 0 --to "$HTTP/$d?compression=zstd&secret-key=$W/sk" "$SMALL"
+done
+LAST_HTTP=$d
+for r in $(seq "$XZ_RUNS"); do
+  d=$(fresh nix-xz); t nix-xz $NIX copy --to "file://$W/$d?compression=xz&secret-key=$W/sk" "$BIG"
+  du -sb "$W/$d/nar" | awk '{print "nix-xz-bytes", $1}' >> "$W/times"; rm -rf "$W/$d"
+  d=$(fresh our-xz); t our-xz $OURS "file://$W/$d" "$W/sk" xz 2 "$BIG"
+  du -sb "$W/$d/nar" | awk '{print "our-xz-bytes", $1}' >> "$W/times"
+done
+
+# Conformance of what we pushed (not timed): Nix's own verify, and ours.
+$NIX store verify --store "file://$W/$d" --trusted-public-keys "$PK" -r "$BIG"
+$NIX store verify --store "$HTTP/$LAST_HTTP" --trusted-public-keys "$PK" -r "$SMALL"
+$OURS --verify "file://$W/$d" "$PK"
+
+echo
+echo "closure: $BIG_N paths, $BIG_BYTES bytes (NAR); small: $SMALL_N paths; machine: $(nproc) cores, shared"
+awk '
+  { sum[$1] += $2; cnt[$1]++ }
+  END {
+    split("zstd xz http", k, " ");
+    printf "| case | nix copy (s) | nix-aurora (s) | ratio |\n|---|---|---|---|\n";
+    for (i = 1; i <= 3; i++) {
+      a = sum["nix-" k[i]] / cnt["nix-" k[i]]; b = sum["our-" k[i]] / cnt["our-" k[i]];
+      printf "| %s | %.2f | %.2f | %.2f |\n", k[i], a, b, b / a;
+    }
+    printf "| re-push %s paths | %.2f (disk cache) / %.2f (ttl 0) | %.2f | |\n", "'"$SMALL_N"'",
+      sum["nix-repush-diskcache"] / cnt["nix-repush-diskcache"],
+      sum["nix-repush-ttl0"] / cnt["nix-repush-ttl0"], sum["our-repush"] / cnt["our-repush"];
+    if (cnt["nix-xz-bytes"]) printf "xz NAR bytes: nix %d, ours %d\n", sum["nix-xz-bytes"], sum["our-xz-bytes"];
+  }' "$W/times"
