@@ -94,6 +94,7 @@ final class FullJob {
                 .cmdline("mkdir -p state")
                 .maxFailures(3)
                 .minDuration(1)
+                .resources(Resources.of(0.25, 16 * Units.MB, 16 * Units.MB))
                 .build())
         .process(
             Process.builder()

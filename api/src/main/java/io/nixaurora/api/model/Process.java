@@ -15,6 +15,8 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  * @param minDuration seconds between runs (default 5)
  * @param isFinal runs after the regular processes (default false)
  * @param logger where its output goes (default: files in the sandbox)
+ * @param resources reserved by Thermos and unused by Aurora; kept so that every job Aurora reads
+ *     can be read
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({
@@ -25,7 +27,8 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
   "ephemeral",
   "min_duration",
   "final",
-  "logger"
+  "logger",
+  "resources"
 })
 public record Process(
     @JsonProperty(value = "name", required = true) String name,
@@ -35,7 +38,8 @@ public record Process(
     @JsonProperty("ephemeral") Boolean ephemeral,
     @JsonProperty("min_duration") Integer minDuration,
     @JsonProperty("final") Boolean isFinal,
-    @JsonProperty("logger") Logger logger) {
+    @JsonProperty("logger") Logger logger,
+    @JsonProperty("resources") Resources resources) {
 
   public Process {
     Require.present(name, "process.name");
@@ -62,6 +66,7 @@ public record Process(
     b.minDuration = minDuration;
     b.isFinal = isFinal;
     b.logger = logger;
+    b.resources = resources;
     return b;
   }
 
@@ -75,6 +80,7 @@ public record Process(
     private Integer minDuration;
     private Boolean isFinal;
     private Logger logger;
+    private Resources resources;
 
     public Builder name(String name) {
       this.name = name;
@@ -121,6 +127,12 @@ public record Process(
       return this;
     }
 
+    /** Reserved by Thermos, unused by Aurora. */
+    public Builder resources(Resources resources) {
+      this.resources = resources;
+      return this;
+    }
+
     /**
      * The process.
      *
@@ -129,7 +141,7 @@ public record Process(
      */
     public Process build() {
       return new Process(
-          name, cmdline, maxFailures, daemon, ephemeral, minDuration, isFinal, logger);
+          name, cmdline, maxFailures, daemon, ephemeral, minDuration, isFinal, logger, resources);
     }
   }
 }
