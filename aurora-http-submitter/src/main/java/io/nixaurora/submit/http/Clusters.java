@@ -26,13 +26,15 @@ final class Clusters {
    * @param zkPort the ZooKeeper port (2181)
    * @param schedulerZkPath the serverset path
    * @param schedulerUri the scheduler's URL, or empty
+   * @param authMechanism UNAUTHENTICATED (the default) or KERBEROS
    */
   record Cluster(
       String name,
       Optional<String> zk,
       int zkPort,
       Optional<String> schedulerZkPath,
-      Optional<String> schedulerUri) {}
+      Optional<String> schedulerUri,
+      String authMechanism) {}
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private final Map<String, Cluster> clusters;
@@ -89,7 +91,8 @@ final class Clusters {
                 text(entry, "zk"),
                 entry.path("zk_port").asInt(2181),
                 text(entry, "scheduler_zk_path"),
-                text(entry, "scheduler_uri")));
+                text(entry, "scheduler_uri"),
+                text(entry, "auth_mechanism").orElse("UNAUTHENTICATED")));
       }
     }
     return new Clusters(merged);

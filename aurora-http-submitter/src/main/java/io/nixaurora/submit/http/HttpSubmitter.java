@@ -350,6 +350,17 @@ public final class HttpSubmitter implements Submitter {
               .or(() -> Optional.ofNullable(environment.get("AURORA_CONFIG_ROOT")));
       List<Path> searched = Clusters.searchPath(root, home);
       Clusters.Cluster cluster = Clusters.load(searched).get(key.cluster(), searched);
+      if (!cluster.authMechanism().equalsIgnoreCase("UNAUTHENTICATED")) {
+        events.on(
+            LogEvent.warn(
+                "cluster "
+                    + key.cluster()
+                    + " asks for auth_mechanism "
+                    + cluster.authMechanism()
+                    + ", which the http submitter does not speak; it sends HTTP Basic"
+                    + " credentials from ~/.netrc or the username/password settings (use the cli"
+                    + " submitter for Kerberos)"));
+      }
       if (cluster.zk().isPresent()) {
         base =
             ServersetReader.leader(
