@@ -134,6 +134,6 @@ public final class JobCompiler {
     }
     Job out = compiled.build();
     return new AuroraJobConfig(
-        job.key(), json.write(out), job.isService(), job.cronSchedule() != null);
+        built.key(), json.write(out), job.isService(), job.cronSchedule() != null);
   }
 }
