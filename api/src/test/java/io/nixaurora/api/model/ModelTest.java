@@ -301,6 +301,13 @@ class ModelTest {
   }
 
   @Test
+  void serviceIsAJobWithServiceTrue() {
+    Job service = Service.builder().key(JobKey.parse("c/r/devel/n")).task(task()).build();
+    assertTrue(service.isService());
+    assertEquals(Boolean.TRUE, service.service());
+  }
+
+  @Test
   void choiceTypesAreSealed() {
     assertEquals(3, Container.class.getPermittedSubclasses().length);
     assertEquals(3, SlaPolicy.class.getPermittedSubclasses().length);
