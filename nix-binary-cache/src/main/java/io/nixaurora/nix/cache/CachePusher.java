@@ -220,8 +220,8 @@ public final class CachePusher {
     return missing;
   }
 
-  /** A NAR file written to the staging directory, ready to upload. */
-  private record Staged(Path file, NixHash fileHash, long fileSize, NixHash narHash) {}
+  /** A NAR file written to the staging directory, ready to upload, and its signed narinfo. */
+  private record Staged(Path file, NarInfo info) {}
 
   /** One push of the missing paths: the futures graph and its counters. */
   private final class Upload {
@@ -323,7 +323,22 @@ public final class CachePusher {
                   + " bytes); repair it with `nix-store --verify --check-contents --repair`"
                   + " (or the JVM is not running with a UTF-8 file-name encoding)");
         }
-        return new Staged(file, fileHashing.hash(), fileHashing.count(), narHash);
+        // Signing is CPU work (the JDK's Ed25519 takes about a millisecond): do it here, on the
+        // compression threads, not on the upload connections.
+        NarInfo info =
+            new NarInfo(
+                p.path(),
+                "nar/" + fileHashing.hash().base32() + ".nar" + compression.suffix(),
+                compression.nixName(),
+                Optional.of(fileHashing.hash()),
+                fileHashing.count(),
+                narHash,
+                p.narSize(),
+                p.references(),
+                p.deriver(),
+                p.signatures(),
+                p.ca());
+        return new Staged(file, key.map(info::signedWith).orElse(info));
       } catch (IOException | IllegalArgumentException e) {
         deleteQuietly(file);
         throw new CacheException(
@@ -343,19 +358,21 @@ public final class CachePusher {
     }
 
     private NarInfo uploadNar(PathInfo p, Staged s) throws CacheException {
-      String url = "nar/" + s.fileHash().base32() + ".nar" + compression.suffix();
+      NarInfo info = s.info();
       if (failed.get()) {
         deleteQuietly(s.file());
         throw new CacheException(CacheException.Kind.FAILURE, "push cancelled");
       }
       // NAR files are named by their hash, so one that exists already holds these bytes.
-      if (target.concurrency() > 1 && s.fileSize() >= HEAD_BEFORE_PUT && target.exists(url)) {
+      if (target.concurrency() > 1
+          && info.fileSize() >= HEAD_BEFORE_PUT
+          && target.exists(info.url())) {
         deleteQuietly(s.file());
       } else {
-        target.writeFile(url, s.file(), "application/x-nix-nar");
+        target.writeFile(info.url(), s.file(), "application/x-nix-nar");
       }
       narBytes.addAndGet(p.narSize());
-      fileBytes.addAndGet(s.fileSize());
+      fileBytes.addAndGet(info.fileSize());
       events.on(
           new ProgressEvent(
               "push",
@@ -363,20 +380,7 @@ public final class CachePusher {
               bytesDone.addAndGet(p.narSize()),
               totalBytes,
               ProgressEvent.Unit.BYTES));
-      NarInfo info =
-          new NarInfo(
-              p.path(),
-              url,
-              compression.nixName(),
-              Optional.of(s.fileHash()),
-              s.fileSize(),
-              s.narHash(),
-              p.narSize(),
-              p.references(),
-              p.deriver(),
-              p.signatures(),
-              p.ca());
-      return key.map(info::signedWith).orElse(info);
+      return info;
     }
 
     private Void writeNarInfo(NarInfo info) throws CacheException {

@@ -77,6 +77,13 @@ class FormatTest {
     assertFalse(pub.verifies(empty.substring(0, empty.length() - 1), sig));
     assertFalse(PublicKey.parse("other:" + PUBLIC.split(":")[1]).verifies(empty, sig));
     assertEquals(SECRET, key.secretKeyText());
+    // A secret file whose public half is not its seed's is refused.
+    byte[] raw = java.util.Base64.getDecoder().decode(SECRET.split(":")[1]);
+    raw[63] ^= 1;
+    String broken = "test-cache-1:" + java.util.Base64.getEncoder().encodeToString(raw);
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> SigningKey.parse(broken));
+    assertTrue(e.getMessage().contains("does not match"), e.getMessage());
     assertFalse(key.toString().contains(SECRET.split(":")[1]));
   }
 

@@ -31,21 +31,37 @@ public final class PushMain {
         System.exit(problems.isEmpty() ? 0 : 1);
       }
     }
+    boolean timing = System.getenv("NBC_TIMING") != null;
+    long t0 = System.nanoTime();
+    if (timing) {
+      long jvm =
+          java.time.Duration.between(
+                  ProcessHandle.current().info().startInstant().orElseThrow(),
+                  java.time.Instant.now())
+              .toMillis();
+      System.err.println("main entered " + jvm + " ms after process start");
+    }
     CacheUrl url = CacheUrl.parse(args[0]);
     List<StorePath> roots = new ArrayList<>();
     for (int i = 4; i < args.length; i++) {
       roots.add(StorePath.of(args[i]));
     }
+    SigningKey key = SigningKey.read(Path.of(args[1]));
+    long t1 = System.nanoTime();
+    var closure = new NixStore(NixRunner.onPath()).closure(roots);
+    long t2 = System.nanoTime();
+    if (timing) {
+      System.err.printf("key %d ms, closure %d ms%n", (t1 - t0) / 1000000, (t2 - t1) / 1000000);
+    }
     try (BinaryCacheTarget t = BinaryCacheTarget.open(url, Optional.empty())) {
       PushSummary s =
           CachePusher.builder()
-              .store(new NixStore(NixRunner.onPath()))
               .target(t)
-              .signingKey(SigningKey.read(Path.of(args[1])))
+              .signingKey(key)
               .compression(Compression.named(args[2]))
               .jobs(Integer.parseInt(args[3]))
               .build()
-              .push(roots);
+              .pushClosure(closure);
       System.out.println(s);
     }
   }
