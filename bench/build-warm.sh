@@ -5,11 +5,12 @@
 #   bench/build-warm.sh [JOB]        (default: examples/hello_world)
 #
 # Compares, with hyperfine:
-#   1. nix-build --no-out-link -Q eval.nix --argstr jobFile … (what the evaluator runs)
+#   1. nix-build --no-out-link -Q eval.nix --argstr jobFile … (exactly what the evaluator runs)
 #   2. java -cp … io.nixaurora.examples.BuildJobFile JOB (JVM start + evaluate + compile)
 #   3. ./nix-aurora build JOB, when the CLI launcher exists
-# and prints the in-JVM mean of 20 warm builds (the evaluator's own cost, no JVM start-up).
-# Needs: mvn install of api, compiler, nix-local and examples; hyperfine.
+# then prints medians and ratios to (1), and the in-JVM mean of 20 warm builds (the evaluator's
+# own cost without JVM start-up). The launcher rebuilds the CLI when its sources change, so run
+# this when nobody is editing them (failures are ignored, not timed as successes). Needs: mvn install of api, compiler, nix-local, examples.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 JOB=${1:-examples/hello_world}
@@ -18,7 +19,8 @@ JOB_FILE=$(realpath "$JOB")
 LIB=$(realpath nix-local/src/main/resources/io/nixaurora/nix/local)
 
 CP_FILE=$(mktemp)
-trap 'rm -f "$CP_FILE"' EXIT
+RESULTS=$(mktemp)
+trap 'rm -f "$CP_FILE" "$RESULTS"' EXIT
 mvn -B -q dependency:build-classpath -pl examples -Dmdep.outputFile="$CP_FILE" >/dev/null
 CP="examples/target/classes:$(cat "$CP_FILE")"
 JAVA="java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp $CP io.nixaurora.examples.BuildJobFile"
@@ -35,6 +37,15 @@ if [ -x ./nix-aurora ] && ./nix-aurora build "$JOB" >/dev/null 2>&1; then
 fi
 ARGS=()
 for i in "${!COMMANDS[@]}"; do ARGS+=(-n "${NAMES[$i]}" "${COMMANDS[$i]}"); done
-hyperfine --warmup 3 --min-runs 20 --export-markdown bench/build-warm.md "${ARGS[@]}"
+hyperfine --ignore-failure --warmup 3 --min-runs 20 --export-json "$RESULTS" "${ARGS[@]}" >&2
 
-$JAVA "$JOB" --repeat 20 >/dev/null
+# Medians (robust to the outliers of a shared machine) and their ratio to plain nix-build.
+python3 -c '
+import json, sys
+results = json.load(open(sys.argv[1]))["results"]
+base = results[0]["median"]
+for r in results:
+    print("%-24s median %7.1f ms   min %7.1f ms   ratio %5.1fx"
+          % (r["command"], r["median"] * 1e3, r["min"] * 1e3, r["median"] / base))
+' "$RESULTS"
+$JAVA "$JOB" --repeat 20 2>&1 >/dev/null

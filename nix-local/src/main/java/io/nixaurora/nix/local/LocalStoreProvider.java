@@ -135,7 +135,12 @@ public final class LocalStoreProvider implements StoreProvider {
       throw new StoreException("local store: " + e.getMessage(), e);
     } catch (IOException e) {
       throw new StoreException(
-          "cannot write GC roots under " + gcRootsDir + ": " + e.getMessage(), e);
+          "cannot write GC roots under "
+              + gcRootsDir
+              + ": "
+              + e.getMessage()
+              + " (set the store setting gc_roots_dir to a directory you can write)",
+          e);
     }
   }
 
