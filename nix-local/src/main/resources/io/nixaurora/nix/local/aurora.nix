@@ -357,6 +357,23 @@ constructors // rec {
   # Thermos' order(...): order [ "a" "b" ] is a Constraint running a before b.
   order = processes: constructors.Constraint { order = processes; };
 
+  # Thermos' helpers (schema_helpers.py), with the same meaning.
+  # SequentialTask: a Task whose processes run one after the other, in list order.
+  SequentialTask = attrs:
+    if !(isAttrs attrs) then fail null "SequentialTask: expected an attribute set, got ${describe attrs}"
+    else constructors.Task (attrs // {
+      constraints = (attrs.constraints or [ ])
+        ++ [ (order (map (p: p.name or (fail (setPos attrs) "SequentialTask: a process has no name"))
+                         (attrs.processes or [ ]))) ];
+    });
+
+  # SimpleTask name command: one process, 1 CPU, 1 GB of RAM and of disk.
+  SimpleTask = name: command: constructors.Task {
+    inherit name;
+    processes = [ (constructors.Process { inherit name; cmdline = command; }) ];
+    resources = constructors.Resources { cpu = 1; ram = GB; disk = GB; };
+  };
+
   # Aurora's size units, in bytes.
   B = 1;
   KB = 1024 * B;

@@ -249,4 +249,14 @@ class LocalStoreProviderTest {
     assertFalse(Files.exists(tmp.resolve("roots")));
     Systems.requireCompatible(hello, Systems.DEFAULT);
   }
+
+  @Test
+  void theInitCommandNeverEmitsATemplate() {
+    ProcessScript script =
+        new ProcessScript("{{evil}}", hello.script("hello_world").path(), hello.system());
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> provider(Map.of()).initCommand().cmdline(script));
+    assertTrue(e.getMessage().contains("{{"), e.getMessage());
+  }
 }

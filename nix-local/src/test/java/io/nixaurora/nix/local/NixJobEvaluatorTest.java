@@ -209,4 +209,43 @@ class NixJobEvaluatorTest {
                     .evaluate(JobSource.file(dir), EventListener.NONE));
     assertTrue(e.getMessage().contains("aarch64-linux"), e.getMessage());
   }
+
+  @Test
+  void thermosHelpersSequentialTaskAndSimpleTask() throws Exception {
+    Path dir =
+        Jobs.jobDir(
+            tmp.resolve("seq"),
+            """
+            { aurora, pkgs, ... }:
+            with aurora;
+            Job {
+              cluster = "c"; role = "r"; environment = "test"; name = "seq";
+              task = SequentialTask {
+                processes = [
+                  (Process { name = "a"; cmdline = "true"; })
+                  { name = "b"; cmdline = "true"; }
+                  (Process { name = "c"; cmdline = "true"; })
+                ];
+                resources = { cpu = 1; ram = 1 * GB; disk = 1 * GB; };
+              };
+            }
+            """);
+    NixJobEvaluator evaluator = Jobs.evaluator(tmp.resolve("cache"));
+    BuiltJob built = evaluator.evaluate(JobSource.file(dir), EventListener.NONE);
+    assertEquals(List.of("a", "b", "c"), built.job().task().constraints().get(0).order());
+
+    java.nio.file.Files.writeString(
+        dir.resolve("default.nix"),
+        """
+        { aurora, ... }:
+        aurora.Job {
+          cluster = "c"; role = "r"; environment = "test";
+          task = aurora.SimpleTask "hello" "echo hello";
+        }
+        """);
+    BuiltJob simple = evaluator.evaluate(JobSource.file(dir), EventListener.NONE);
+    assertEquals("hello", simple.job().name());
+    assertEquals(1024L * 1024 * 1024, simple.job().task().resources().ram());
+    assertEquals("echo hello", simple.job().task().processes().get(0).cmdline().text());
+  }
 }
