@@ -201,4 +201,22 @@ class ExamplesTest {
             .asText();
     assertEquals(nixExample, helloWorld);
   }
+
+  @Test
+  void helloWorldsInitRunsAsThermosRunsIt() throws Exception {
+    JsonNode task = compile(EXAMPLES.resolve("hello_world")).get("task");
+    String init = task.get("processes").get(0).get("cmdline").asText();
+    String script = init.substring(init.lastIndexOf(' ') + 1);
+    Path sandbox = Files.createDirectories(tmp.resolve("sandbox"));
+    ProcessBuilder pb = new ProcessBuilder("/bin/bash", "-c", init).directory(sandbox.toFile());
+    pb.environment().clear();
+    pb.environment().put("PATH", "/usr/bin:/bin");
+    pb.environment().put("HOME", sandbox.toString());
+    pb.redirectErrorStream(true);
+    java.lang.Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+    assertEquals(0, p.exitValue(), out);
+    assertEquals(script, Files.readSymbolicLink(sandbox.resolve(".gc/hello_world")).toString());
+  }
 }
