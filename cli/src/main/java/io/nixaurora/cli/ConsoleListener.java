@@ -16,6 +16,9 @@ public final class ConsoleListener implements EventListener {
   private final boolean verbose;
   private final boolean quiet;
   private final boolean terminal;
+  private static final java.util.regex.Pattern RETRY =
+      java.util.regex.Pattern.compile("; retrying in \\d+ ms$");
+  private final java.util.Set<String> retryShown = new java.util.HashSet<>();
   private boolean progressShown;
   private long lastDraw;
 
@@ -31,6 +34,12 @@ public final class ConsoleListener implements EventListener {
     if (event instanceof LogEvent log) {
       if (!shown(log.level())) {
         return;
+      }
+      if (log.level() == LogEvent.Level.WARN && !verbose && RETRY.matcher(log.message()).find()) {
+        // Nix retries a download several times; one line says it, --verbose shows each attempt.
+        if (!retryShown.add(RETRY.matcher(log.message()).replaceAll(""))) {
+          return;
+        }
       }
       clearProgress();
       String prefix =

@@ -54,7 +54,7 @@ public final class ErrorReporter
           "internal error: " + e.getClass().getSimpleName() + ": " + String.valueOf(e.getMessage());
       hint = "this is a bug in nix-aurora; rerun with --stacktrace and report the trace";
     }
-    List<String> lines = (message == null ? "failed" : message).strip().lines().toList();
+    List<String> lines = plain(message == null ? "failed" : message).strip().lines().toList();
     if (lines.isEmpty()) {
       lines = List.of("failed");
     }
@@ -77,6 +77,37 @@ public final class ErrorReporter
     return code;
   }
 
+  private static final java.util.regex.Pattern JAVA_EXCEPTION =
+      java.util.regex.Pattern.compile(
+          "\\b(?:java|javax|sun|jdk)\\.[\\w.]*\\.(\\w+(?:Exception|Error))(?::\\s*)?");
+
+  /**
+   * Libraries sometimes pass a JDK exception's text through; users should read what happened ("no
+   * such file"), not a class name.
+   */
+  static String plain(String message) {
+    java.util.regex.Matcher m = JAVA_EXCEPTION.matcher(message);
+    StringBuilder out = new StringBuilder();
+    while (m.find()) {
+      String words =
+          switch (m.group(1)) {
+            case "NoSuchFileException" -> "no such file: ";
+            case "AccessDeniedException" -> "permission denied: ";
+            case "FileAlreadyExistsException" -> "already exists: ";
+            case "NotDirectoryException" -> "not a directory: ";
+            case "ConnectException" -> "connection refused ";
+            case "UnknownHostException" -> "unknown host: ";
+            case "HttpTimeoutException", "HttpConnectTimeoutException", "SocketTimeoutException" ->
+                "timed out ";
+            case "SSLHandshakeException", "SSLException" -> "TLS failed: ";
+            default -> "";
+          };
+      m.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(words));
+    }
+    m.appendTail(out);
+    return out.toString().replace(": : ", ": ");
+  }
+
   /** What to do about a failure (jib's HelpfulSuggestions). */
   static String suggestion(NixAuroraException e) {
     if (e instanceof CliException c) {
@@ -97,6 +128,15 @@ public final class ErrorReporter
       }
       return "run `nix-aurora doctor` to check the Nix installation";
     }
+    String setting = settingNamed(e.getMessage());
+    if (setting != null && !(e instanceof SubmitException)) {
+      return "fix the setting '"
+          + setting
+          + "' (`nix-aurora config CLUSTER` shows where it is set)"
+          + (setting.equals("secret_key_file")
+              ? "; make a key with `nix-aurora cache keygen NAME`"
+              : "");
+    }
     if (e instanceof CacheException c) {
       return switch (c.kind()) {
         case NETWORK ->
@@ -114,12 +154,27 @@ public final class ErrorReporter
         case 3 -> "the scheduler refused the configuration; fix the job";
         case 4 -> "see the scheduler's message above (`nix-aurora status KEY` shows the job)";
         case 7 -> "check that the scheduler is reachable (`nix-aurora doctor CLUSTER`)";
-        case 9 -> "the scheduler was slow; retry, or raise timeout_seconds";
+        case 9 ->
+            "the scheduler did not answer in time; check it is reachable (`nix-aurora doctor"
+                + " CLUSTER`), or raise retry_budget_seconds / timeout_seconds";
         case 30 -> "check the credentials (username/password, netrc_file or ~/.netrc)";
         default -> null;
       };
     }
     return null;
+  }
+
+  /** The configuration key a library's message starts with ({@code secret_key_file: …}), if any. */
+  private static String settingNamed(String message) {
+    if (message == null) {
+      return null;
+    }
+    int colon = message.indexOf(':');
+    if (colon <= 0) {
+      return null;
+    }
+    String head = message.substring(0, colon);
+    return Setting.forKey(head).isPresent() ? head : null;
   }
 
   @Override
