@@ -241,6 +241,16 @@ class JobCompilerTest {
   }
 
   @Test
+  void theOutputReadsBackAsAJobWithTheInitsAdded() throws Exception {
+    JobJson json = new JobJson();
+    String out = compiler.compile(HelloWorld.built(FullJob.job()), HelloWorld.INIT).json();
+    Job read = json.read(out);
+    assertEquals(8, read.task().processes().size());
+    assertEquals(FullJob.job().task().processes(), read.task().processes().subList(4, 8));
+    assertEquals(out, json.write(read));
+  }
+
+  @Test
   void validateReturnsNothingForValidJobs() {
     assertEquals(List.of(), compiler.validate(HelloWorld.job()));
     assertEquals(List.of(), compiler.validate(FullJob.job()));
