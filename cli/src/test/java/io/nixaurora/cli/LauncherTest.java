@@ -1,0 +1,125 @@
+package io.nixaurora.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The README's main command from a fresh checkout: {@code ./nix-aurora build examples/hello_world}
+ * builds the CLI with Maven (output on stderr only), prints the configuration; the next launch
+ * starts without building; {@code run} stops on SIGINT.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class LauncherTest {
+
+  static Path checkout;
+
+  /** The repository's tracked files, copied as a clone would lay them out. */
+  @BeforeAll
+  static void freshCheckout() throws Exception {
+    Path repo = Fixtures.repository();
+    checkout = Files.createTempDirectory("nix-aurora-checkout-");
+    Process ls = new ProcessBuilder("git", "-C", repo.toString(), "ls-files", "-z").start();
+    String files = new String(ls.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, ls.waitFor());
+    for (String f : files.split("\0")) {
+      if (f.isEmpty() || !Files.isRegularFile(repo.resolve(f))) {
+        continue;
+      }
+      Path target = checkout.resolve(f);
+      Files.createDirectories(target.getParent());
+      Files.copy(repo.resolve(f), target, StandardCopyOption.COPY_ATTRIBUTES);
+    }
+    assertTrue(
+        Files.isExecutable(checkout.resolve("nix-aurora")),
+        "the launcher is tracked and executable");
+  }
+
+  private record Run(int exit, String out, String err) {}
+
+  private static Run launch(List<String> args, long timeoutSeconds) throws Exception {
+    List<String> command = new java.util.ArrayList<>(List.of("./nix-aurora"));
+    command.addAll(args);
+    ProcessBuilder pb = new ProcessBuilder(command).directory(checkout.toFile());
+    Path out = Files.createTempFile("launcher-out", ".txt");
+    Path err = Files.createTempFile("launcher-err", ".txt");
+    pb.redirectOutput(out.toFile()).redirectError(err.toFile());
+    Process p = pb.start();
+    if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError(
+          "the launcher took over " + timeoutSeconds + " s: " + Files.readString(err));
+    }
+    return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
+  }
+
+  @Test
+  @Order(1)
+  void theReadmeCommandBuildsTheCliAndPrintsTheConfiguration() throws Exception {
+    Run r = launch(List.of("build", "examples/hello_world"), 600);
+    assertEquals(0, r.exit(), r.err());
+    assertTrue(r.err().contains("building the CLI with Maven"), r.err());
+    JsonNode config = new ObjectMapper().readTree(r.out()); // stdout is only the JSON
+    JsonNode processes = config.get("task").get("processes");
+    assertEquals("nix_init_hello_world", processes.get(0).get("name").asText());
+    assertEquals("hello_world", processes.get(1).get("name").asText());
+    assertFalse(
+        Files.exists(checkout.resolve("cli/target")), "the launcher builds in .nix-aurora/");
+  }
+
+  @Test
+  @Order(2)
+  void theNextLaunchDoesNotBuild() throws Exception {
+    Run r = launch(List.of("--version"), 60);
+    assertEquals(0, r.exit(), r.err());
+    assertTrue(r.out().startsWith("nix-aurora "), r.out());
+    assertEquals("", r.err());
+  }
+
+  @Test
+  @Order(3)
+  void runStopsEveryProcessOnSigint() throws Exception {
+    ProcessBuilder pb =
+        new ProcessBuilder("./nix-aurora", "run", "examples/hello_world")
+            .directory(checkout.toFile())
+            .redirectError(ProcessBuilder.Redirect.DISCARD);
+    Process p = pb.start();
+    try (BufferedReader out =
+        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+      String line;
+      do {
+        line = out.readLine();
+      } while (line != null && !line.contains("Hello world!"));
+      assertTrue(line != null, "hello_world printed nothing");
+      List<ProcessHandle> children = p.toHandle().descendants().toList();
+      assertFalse(children.isEmpty());
+      new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
+      assertTrue(p.waitFor(30, TimeUnit.SECONDS), "still running after SIGINT");
+      assertEquals(130, p.exitValue());
+      for (ProcessHandle child : children) {
+        assertTrue(child.onExit().get(10, TimeUnit.SECONDS) != null);
+        assertFalse(child.isAlive(), "left running: " + child.info().commandLine().orElse("?"));
+      }
+    } catch (IOException e) {
+      p.destroyForcibly();
+      throw e;
+    }
+  }
+}
