@@ -9,7 +9,7 @@ import picocli.CommandLine;
 public final class Main {
   private Main() {}
 
-  public static void main(String[] args) {
+  public static void main(String[] args) throws Exception {
     PrintWriter out =
         new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
     PrintWriter err =
@@ -23,6 +23,9 @@ public final class Main {
       code = 0;
     } else {
       code = execute(Environment.system(), out, err, args);
+      if (Boolean.getBoolean("nixaurora.cds.training")) {
+        CdsTraining.run(); // the launcher's archive-building run only
+      }
     }
     out.flush();
     err.flush();
@@ -39,7 +42,7 @@ public final class Main {
         DaggerCliComponent.factory().create(environment, Main.class.getClassLoader());
     CommandLine commandLine;
     try {
-      commandLine = commandLine(component);
+      commandLine = commandLine(component, args);
     } catch (CommandLine.InitializationException e) {
       // a bug in the command model, not the user's input
       boolean trace = java.util.Arrays.asList(args).contains("--stacktrace");
@@ -62,21 +65,81 @@ public final class Main {
     }
   }
 
-  /** The command model, with the component's factory and the error handling. */
+  /** The subcommands, in the order help lists them. */
+  static final java.util.LinkedHashMap<String, Class<?>> SUBCOMMANDS =
+      new java.util.LinkedHashMap<>();
+
+  static {
+    SUBCOMMANDS.put("build", BuildCommand.class);
+    SUBCOMMANDS.put("create", CreateCommand.class);
+    SUBCOMMANDS.put("update", UpdateCommand.class);
+    SUBCOMMANDS.put("kill", KillCommand.class);
+    SUBCOMMANDS.put("status", StatusCommand.class);
+    SUBCOMMANDS.put("diff", DiffCommand.class);
+    SUBCOMMANDS.put("run", RunCommand.class);
+    SUBCOMMANDS.put("cache", CacheCommand.class);
+    SUBCOMMANDS.put("agent-config", AgentConfigCommand.class);
+    SUBCOMMANDS.put("doctor", DoctorCommand.class);
+    SUBCOMMANDS.put("config", ConfigCommand.class);
+    SUBCOMMANDS.put("completion", CompletionCommand.class);
+    SUBCOMMANDS.put("help", CommandLine.HelpCommand.class);
+  }
+
+  /** The whole command model (help, completion, tests). */
   static CommandLine commandLine(CliComponent component) {
+    return commandLine(component, null);
+  }
+
+  /**
+   * The command model, with the component's factory and the error handling. Start-up is mostly
+   * building this model by reflection, so when the command line names a subcommand only that one is
+   * added (help, completion and mistyped names get all of them).
+   */
+  static CommandLine commandLine(CliComponent component, String[] args) {
     CommandLine commandLine = new CommandLine(NixAuroraCommand.class, component.commandFactory());
+    String only = args == null ? null : firstSubcommand(args);
+    for (var entry : SUBCOMMANDS.entrySet()) {
+      if (only == null || only.equals(entry.getKey())) {
+        try {
+          commandLine.addSubcommand(
+              entry.getKey(), component.commandFactory().create(entry.getValue()));
+        } catch (CommandLine.InitializationException e) {
+          throw e;
+        } catch (Exception e) {
+          throw new CommandLine.InitializationException(
+              "cannot create the " + entry.getKey() + " command: " + e, e);
+        }
+      }
+    }
     ErrorReporter reporter = new ErrorReporter(component.globalOptions());
     commandLine.setExecutionExceptionHandler(reporter);
     commandLine.setParameterExceptionHandler(reporter);
-    commandLine.setCaseInsensitiveEnumValuesAllowed(true);
     for (CommandLine sub : commandLine.getSubcommands().values()) {
       sub.getCommandSpec().versionProvider(new VersionProvider());
     }
     CommandLine config = commandLine.getSubcommands().get("config");
-    String[] description = config.getCommandSpec().usageMessage().description();
-    String[] withKeys = java.util.Arrays.copyOf(description, description.length + 1);
-    withKeys[description.length] = ConfigCommand.keyTable();
-    config.getCommandSpec().usageMessage().description(withKeys);
+    if (config != null) {
+      String[] description = config.getCommandSpec().usageMessage().description();
+      String[] withKeys = java.util.Arrays.copyOf(description, description.length + 1);
+      withKeys[description.length] = ConfigCommand.keyTable();
+      config.getCommandSpec().usageMessage().description(withKeys);
+    }
     return commandLine;
+  }
+
+  /** The subcommand the arguments name, if the first non-option argument is one; else null. */
+  private static String firstSubcommand(String[] args) {
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      if (a.equals("--config")) {
+        i++; // its value
+        continue;
+      }
+      if (a.startsWith("-")) {
+        continue;
+      }
+      return SUBCOMMANDS.containsKey(a) && !a.equals("help") && !a.equals("completion") ? a : null;
+    }
+    return null;
   }
 }

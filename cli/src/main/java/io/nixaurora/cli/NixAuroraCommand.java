@@ -19,21 +19,6 @@ import picocli.CommandLine.Spec;
           + " agents, and submits them.",
       ""
     },
-    subcommands = {
-      BuildCommand.class,
-      CreateCommand.class,
-      UpdateCommand.class,
-      KillCommand.class,
-      StatusCommand.class,
-      DiffCommand.class,
-      RunCommand.class,
-      CacheCommand.class,
-      AgentConfigCommand.class,
-      DoctorCommand.class,
-      ConfigCommand.class,
-      CompletionCommand.class,
-      picocli.CommandLine.HelpCommand.class
-    },
     footerHeading = "%nExamples:%n",
     footer = {
       "  nix-aurora build examples/hello_world",
