@@ -53,9 +53,10 @@ final class ExecutorData {
    *
    * @param type the struct name (STRUCT, LIST of structs), element kind name (LIST of scalars) or
    *     comma-separated struct names (CHOICE)
-   * @param defaultJson the default as JSON input, or null for none (Empty)
+   * @param defaultValue the default as JSON input (parsed once, never changed), or null for none
+   *     (Empty)
    */
-  private record Field(String name, Kind kind, String type, String defaultJson) {}
+  private record Field(String name, Kind kind, String type, JsonNode defaultValue) {}
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
@@ -231,7 +232,7 @@ final class ExecutorData {
   }
 
   private static Field f(String name, Kind kind, String type, String defaultJson) {
-    return new Field(name, kind, type, defaultJson);
+    return new Field(name, kind, type, defaultJson == null ? null : parse(defaultJson));
   }
 
   private static void struct(String name, Field... fields) {
@@ -314,8 +315,8 @@ final class ExecutorData {
       JsonNode value;
       if (given != null && !given.isNull()) {
         value = convert(field, given, fieldPath);
-      } else if (field.defaultJson() != null) {
-        value = convert(field, parse(field.defaultJson()), fieldPath);
+      } else if (field.defaultValue() != null) {
+        value = convert(field, field.defaultValue(), fieldPath);
       } else {
         continue;
       }
