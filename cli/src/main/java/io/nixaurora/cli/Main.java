@@ -66,23 +66,24 @@ public final class Main {
   }
 
   /** The subcommands, in the order help lists them. */
-  static final java.util.LinkedHashMap<String, Class<?>> SUBCOMMANDS =
-      new java.util.LinkedHashMap<>();
+  static final java.util.Map<String, Class<?>> SUBCOMMANDS = subcommands();
 
-  static {
-    SUBCOMMANDS.put("build", BuildCommand.class);
-    SUBCOMMANDS.put("create", CreateCommand.class);
-    SUBCOMMANDS.put("update", UpdateCommand.class);
-    SUBCOMMANDS.put("kill", KillCommand.class);
-    SUBCOMMANDS.put("status", StatusCommand.class);
-    SUBCOMMANDS.put("diff", DiffCommand.class);
-    SUBCOMMANDS.put("run", RunCommand.class);
-    SUBCOMMANDS.put("cache", CacheCommand.class);
-    SUBCOMMANDS.put("agent-config", AgentConfigCommand.class);
-    SUBCOMMANDS.put("doctor", DoctorCommand.class);
-    SUBCOMMANDS.put("config", ConfigCommand.class);
-    SUBCOMMANDS.put("completion", CompletionCommand.class);
-    SUBCOMMANDS.put("help", CommandLine.HelpCommand.class);
+  private static java.util.Map<String, Class<?>> subcommands() {
+    java.util.Map<String, Class<?>> m = new java.util.LinkedHashMap<>();
+    m.put("build", BuildCommand.class);
+    m.put("create", CreateCommand.class);
+    m.put("update", UpdateCommand.class);
+    m.put("kill", KillCommand.class);
+    m.put("status", StatusCommand.class);
+    m.put("diff", DiffCommand.class);
+    m.put("run", RunCommand.class);
+    m.put("cache", CacheCommand.class);
+    m.put("agent-config", AgentConfigCommand.class);
+    m.put("doctor", DoctorCommand.class);
+    m.put("config", ConfigCommand.class);
+    m.put("completion", CompletionCommand.class);
+    m.put("help", CommandLine.HelpCommand.class);
+    return java.util.Collections.unmodifiableMap(m);
   }
 
   /** The whole command model (help, completion, tests). */
