@@ -83,22 +83,29 @@ t() {
   if ! "$@" >"$W/out" 2>"$W/err"; then cat "$W/out" "$W/err" >&2; exit 1; fi
   e=$(date +%s.%N)
   echo "$name $(echo "$e - $s" | bc)" | tee -a "$W/times" >&2
+  # Our summary line ends with "in X s": the push itself, without JVM start-up and exit.
+  if [[ $name == our-* ]]; then
+    sed -n 's/.* in \([0-9.]*\) s$/\1/p' "$W/out" | awk -v n="$name" '{print n "-inproc", $1}' >> "$W/times"
+  fi
 }
 n=0
 fresh() { n=$((n + 1)); echo "$1-$n"; }
 
 for r in $(seq "$RUNS"); do
   d=$(fresh nix-zstd); t nix-zstd $NIX copy --to "file://$W/$d?compression=zstd&secret-key=$W/sk" "$BIG"
-  d=$(fresh our-zstd); t our-zstd $OURS "file://$W/$d" "$W/sk" zstd 2 "$BIG"
   rm -rf "$W"/nix-zstd-* "$W"/our-zstd-*
+  d=$(fresh our-zstd); t our-zstd $OURS "file://$W/$d" "$W/sk" zstd 2 "$BIG"
+  LAST_ZSTD=$d
   d=$(fresh nix-http); t nix-http $NIX copy --to "$HTTP/$d?compression=zstd&secret-key=$W/sk" "$SMALL"
   d=$(fresh our-http); t our-http $OURS "$HTTP/$d" "$W/sk" zstd 2 "$SMALL"
   t our-repush $OURS "$HTTP/$d" "$W/sk" zstd 2 "$SMALL"
   t nix-repush-diskcache $NIX copy --to "$HTTP/$d?compression=zstd&secret-key=$W/sk" "$SMALL"
   t nix-repush-ttl0 $NIX copy --option narinfo-cache-positive-ttl 0 --to "$HTTP/$d?compression=zstd&secret-key=$W/sk" "$SMALL"
 done
-LAST_HTTP=$d
+
+LAST_HTTP=$(ls "$W/nginx/www" | grep our-http | tail -1)
 for r in $(seq "$XZ_RUNS"); do
+  rm -rf "$W"/our-xz-*
   d=$(fresh nix-xz); t nix-xz $NIX copy --to "file://$W/$d?compression=xz&secret-key=$W/sk" "$BIG"
   du -sb "$W/$d/nar" | awk '{print "nix-xz-bytes", $1}' >> "$W/times"; rm -rf "$W/$d"
   d=$(fresh our-xz); t our-xz $OURS "file://$W/$d" "$W/sk" xz 2 "$BIG"
@@ -106,9 +113,12 @@ for r in $(seq "$XZ_RUNS"); do
 done
 
 # Conformance of what we pushed (not timed): Nix's own verify, and ours.
-$NIX store verify --store "file://$W/$d" --trusted-public-keys "$PK" -r "$BIG"
-$NIX store verify --store "$HTTP/$LAST_HTTP" --trusted-public-keys "$PK" -r "$SMALL"
-$OURS --verify "file://$W/$d" "$PK"
+$NIX store verify --store "file://$W/$LAST_ZSTD" --trusted-public-keys "$PK" -r "$BIG" 2>/dev/null
+$NIX store verify --store "$HTTP/$LAST_HTTP" --trusted-public-keys "$PK" -r "$SMALL" 2>/dev/null
+$OURS --verify "file://$W/$LAST_ZSTD" "$PK"
+$OURS --verify "file://$W/nginx/www/$LAST_HTTP" "$PK"
+if ls -d "$W"/our-xz-* >/dev/null 2>&1; then $OURS --verify "$(ls -d "$W"/our-xz-* | sed 's|^|file://|')" "$PK"; fi
+echo "conformance: nix store verify and our verifier passed" >&2
 
 echo
 echo "closure: $BIG_N paths, $BIG_BYTES bytes (NAR); small: $SMALL_N paths; machine: $(nproc) cores, shared"
@@ -116,13 +126,16 @@ awk '
   { sum[$1] += $2; cnt[$1]++ }
   END {
     split("zstd xz http", k, " ");
-    printf "| case | nix copy (s) | nix-aurora (s) | ratio |\n|---|---|---|---|\n";
+    printf "| case | nix copy (s) | nix-aurora, whole JVM run (s) | ratio | push alone, in the JVM (s) | ratio |\n|---|---|---|---|---|---|\n";
     for (i = 1; i <= 3; i++) {
+      if (!cnt["nix-" k[i]]) continue;
       a = sum["nix-" k[i]] / cnt["nix-" k[i]]; b = sum["our-" k[i]] / cnt["our-" k[i]];
-      printf "| %s | %.2f | %.2f | %.2f |\n", k[i], a, b, b / a;
+      c = sum["our-" k[i] "-inproc"] / cnt["our-" k[i] "-inproc"];
+      printf "| %s | %.2f | %.2f | %.2f | %.2f | %.2f |\n", k[i], a, b, b / a, c, c / a;
     }
-    printf "| re-push %s paths | %.2f (disk cache) / %.2f (ttl 0) | %.2f | |\n", "'"$SMALL_N"'",
+    printf "| re-push %s paths | %.2f (disk cache) / %.2f (ttl 0) | %.2f | | %.2f | |\n", "'"$SMALL_N"'",
       sum["nix-repush-diskcache"] / cnt["nix-repush-diskcache"],
-      sum["nix-repush-ttl0"] / cnt["nix-repush-ttl0"], sum["our-repush"] / cnt["our-repush"];
+      sum["nix-repush-ttl0"] / cnt["nix-repush-ttl0"], sum["our-repush"] / cnt["our-repush"],
+      sum["our-repush-inproc"] / cnt["our-repush-inproc"];
     if (cnt["nix-xz-bytes"]) printf "xz NAR bytes: nix %d, ours %d\n", sum["nix-xz-bytes"], sum["our-xz-bytes"];
   }' "$W/times"

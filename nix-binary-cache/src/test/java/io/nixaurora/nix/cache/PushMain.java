@@ -64,5 +64,10 @@ public final class PushMain {
               .pushClosure(closure);
       System.out.println(s);
     }
+    if (timing) {
+      System.err.printf("main done after %d ms%n", (System.nanoTime() - t0) / 1000000);
+    }
+    // As the CLI's main does: exit at once rather than wait for idle HTTP client threads.
+    System.exit(0);
   }
 }
