@@ -92,6 +92,9 @@ public final class CreateCommand implements Callable<Integer> {
       // Both backends are made before the build, so a misconfigured one fails in a second.
       StoreProvider store = pipeline.storeProvider();
       Submitter submitter = pipeline.submitter();
+      if (!dryRun) {
+        pipeline.preflight();
+      }
       ConsoleListener console = session.console(err);
       console.on(
           LogEvent.info(

@@ -69,6 +69,28 @@ public final class Pipeline {
     return submitter;
   }
 
+  /**
+   * Checks what can be checked before anything is built or pushed: the {@code cli} submitter's
+   * aurora client must exist, or the push would be wasted.
+   */
+  public void preflight() throws CliException {
+    if (config.submitter().equals("cli")) {
+      String binary = config.get(Setting.AURORA_BINARY).orElse("aurora");
+      boolean found =
+          binary.contains("/")
+              ? Files.isExecutable(environment.resolve(binary))
+              : findOnPath(environment, binary).isPresent();
+      if (!found) {
+        throw CliException.configuration(
+            "cannot find the aurora client '"
+                + binary
+                + "'"
+                + (binary.contains("/") ? "" : " on PATH"),
+            "install the Aurora client, set aurora_binary for the cluster, or use --submitter http");
+      }
+    }
+  }
+
   /** This machine's Nix bin directory: the setting, else the one on PATH, else /usr/bin. */
   public Path localNixBinDirectory() {
     return config

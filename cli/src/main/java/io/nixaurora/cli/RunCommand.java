@@ -101,7 +101,8 @@ public final class RunCommand implements Callable<Integer> {
     console.summary("[run] sandbox " + sandbox);
     bindings.ports().forEach((name, port) -> console.summary("[run] port " + name + " = " + port));
 
-    TaskRunner runner = new TaskRunner(plan, cmdlines, sandbox, processEnv, out, err);
+    TaskRunner runner =
+        new TaskRunner(plan, cmdlines, sandbox, processEnv, out, err, session.options().quiet());
     // Ctrl-C ends the JVM; the hook interrupts the runner and waits while it stops the processes.
     Thread runnerThread = Thread.currentThread();
     Object finished = new Object();

@@ -84,6 +84,7 @@ final class TaskRunner {
   private final LinkedBlockingQueue<Exit> exits = new LinkedBlockingQueue<>();
   private final List<Thread> pumps = new ArrayList<>();
   private final int width;
+  private final boolean quiet;
 
   /**
    * @param cmdlines each process's cmdline with its templates bound
@@ -95,7 +96,9 @@ final class TaskRunner {
       Path sandbox,
       Map<String, String> environment,
       PrintWriter out,
-      PrintWriter err) {
+      PrintWriter err,
+      boolean quiet) {
+    this.quiet = quiet;
     this.plan = plan;
     this.cmdlines = cmdlines;
     this.sandbox = sandbox;
@@ -334,6 +337,9 @@ final class TaskRunner {
   }
 
   private void note(String message) {
+    if (quiet) {
+      return;
+    }
     synchronized (err) {
       err.println("[run] " + message);
       err.flush();

@@ -84,6 +84,16 @@ class HelpTest {
   }
 
   @Test
+  void stacktraceShowsTheTraceAndOnlyThen() throws Exception {
+    Cli.Result without = new Cli(tmp).run("build", "/nonexistent/job.nix");
+    assertEquals(3, without.exitCode());
+    assertTrue(!without.err().contains("\tat "), without.err());
+    Cli.Result with = new Cli(tmp).run("build", "/nonexistent/job.nix", "--stacktrace");
+    assertEquals(3, with.exitCode());
+    assertTrue(with.err().contains("\tat io.nixaurora.cli."), with.err());
+  }
+
+  @Test
   void noCommandPrintsUsageAndExits2() throws Exception {
     Cli.Result r = new Cli(tmp).run();
     assertEquals(2, r.exitCode());
