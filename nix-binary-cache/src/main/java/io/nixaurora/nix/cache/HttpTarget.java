@@ -39,6 +39,7 @@ public final class HttpTarget implements BinaryCacheTarget {
   private final CacheUrl url;
   private final Optional<String> authorization;
   private final HttpClient client;
+  private Path staging;
 
   /**
    * @param credentials sent as HTTP Basic authentication with every request
@@ -268,13 +269,17 @@ public final class HttpTarget implements BinaryCacheTarget {
   }
 
   @Override
-  public Path stagingDirectory() throws CacheException {
-    Path dir = Path.of(System.getProperty("java.io.tmpdir"), "nix-aurora-push");
-    try {
-      return Files.createDirectories(dir);
-    } catch (IOException e) {
-      throw new CacheException(CacheException.Kind.FAILURE, "cannot create " + dir + ": " + e, e);
+  public synchronized Path stagingDirectory() throws CacheException {
+    // Our own directory (not a shared, fixed name another user could own), removed at close().
+    if (staging == null) {
+      try {
+        staging = Files.createTempDirectory("nix-aurora-push-");
+      } catch (IOException e) {
+        throw new CacheException(
+            CacheException.Kind.FAILURE, "cannot create a temporary directory: " + e, e);
+      }
     }
+    return staging;
   }
 
   @Override
@@ -288,7 +293,18 @@ public final class HttpTarget implements BinaryCacheTarget {
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
     // HttpClient has no close() in Java 17; its threads end when it becomes unreachable.
+    if (staging != null) {
+      try (var files = Files.list(staging)) {
+        for (Path f : files.toList()) {
+          Files.deleteIfExists(f);
+        }
+        Files.deleteIfExists(staging);
+      } catch (IOException ignored) {
+        // Leftover temporary files are harmless.
+      }
+      staging = null;
+    }
   }
 }
