@@ -62,6 +62,15 @@ class HttpSchedulerTest {
         + "\"}]}}";
   }
 
+  private static final String TIERS =
+      "\"27\":{\"rec\":{\"1\":{\"str\":\"preemptible\"},\"2\":{\"set\":[\"rec\",3,"
+          + tier("preferred", false, false)
+          + ","
+          + tier("preemptible", true, false)
+          + ","
+          + tier("revocable", true, true)
+          + "]}}}";
+
   private void answer(String method, String body) {
     scheduler.stubFor(
         post(urlEqualTo("/api"))
@@ -89,17 +98,7 @@ class HttpSchedulerTest {
 
   @Test
   void createSendsTheCompiledJobToTheScheduler() throws Exception {
-    answer(
-        "getTierConfigs",
-        reply(
-            "getTierConfigs",
-            "\"27\":{\"rec\":{\"1\":{\"str\":\"preemptible\"},\"2\":{\"set\":[\"rec\",3,"
-                + tier("preferred", false, false)
-                + ","
-                + tier("preemptible", true, false)
-                + ","
-                + tier("revocable", true, true)
-                + "]}}}"));
+    answer("getTierConfigs", reply("getTierConfigs", TIERS));
     answer("createJob", reply("createJob", null));
     answer("getTasksWithoutConfigs", reply("getTasksWithoutConfigs", TASK_LIST));
     Path job = Fixtures.helloJob(tmp.resolve("job"), "devcluster", "hello", "http").getParent();
@@ -111,6 +110,23 @@ class HttpSchedulerTest {
     String body = creates.get(0).getBodyAsString();
     assertTrue(body.contains("nix_init_hello"), body);
     assertTrue(body.contains("-aurora-process-devcluster-vagrant-devel-hello-hello"), body);
+  }
+
+  @Test
+  void diffAsksTheSchedulerAndPushesNothing() throws Exception {
+    answer("getTierConfigs", reply("getTierConfigs", TIERS));
+    answer("getJobUpdateDiff", reply("getJobUpdateDiff", "\"26\":{\"rec\":{}}"));
+    Path job =
+        Fixtures.helloJob(tmp.resolve("job"), "devcluster", "hello", "http-diff").getParent();
+    Cli.Result r = cli().run("diff", KEY, job.toString(), "--json");
+    assertEquals(0, r.exitCode(), r.toString());
+    com.fasterxml.jackson.databind.JsonNode diff =
+        new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.out());
+    assertEquals("scheduler", diff.get("source").asText());
+    assertEquals(false, diff.get("changes").asBoolean());
+    assertEquals(1, requests("getJobUpdateDiff").size());
+    assertEquals(0, requests("createJob").size());
+    assertTrue(!java.nio.file.Files.exists(tmp.resolve("gcroots")), "diff must not publish");
   }
 
   @Test
