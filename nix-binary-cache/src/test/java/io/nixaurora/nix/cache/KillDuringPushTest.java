@@ -88,6 +88,8 @@ class KillDuringPushTest {
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path")));
     cmd.add("-Dsun.jnu.encoding=UTF-8");
+    // A killed push leaves its HTTP staging files behind; keep them in the test's directory.
+    cmd.add("-Djava.io.tmpdir=" + dir);
     cmd.add(PushMain.class.getName());
     cmd.addAll(List.of(url, secretKey.toString(), "zstd", "2"));
     for (StorePath r : roots) {
