@@ -25,8 +25,12 @@ public record Environment(
 
   /** The environment of this JVM. */
   public static Environment system() {
+    // The launcher says whether stderr (where progress goes) is a terminal; System.console() only
+    // knows about stdin and stdout, which `build > job.json` redirects.
+    String tty = System.getProperty("nixaurora.stderr.tty");
     boolean terminal =
-        System.console() != null && !"dumb".equals(System.getenv().getOrDefault("TERM", "dumb"));
+        (tty != null ? Boolean.parseBoolean(tty) : System.console() != null)
+            && !"dumb".equals(System.getenv().getOrDefault("TERM", "dumb"));
     return new Environment(
         Path.of("").toAbsolutePath(),
         Path.of(System.getProperty("user.home")),

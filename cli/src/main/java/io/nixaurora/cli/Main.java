@@ -15,7 +15,7 @@ public final class Main {
     PrintWriter err =
         new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
     int code;
-    if (args.length == 1 && args[0].equals("--version")) {
+    if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
       // The one command scripts run in a loop: answered before any of the command model is built.
       for (String line : VersionProvider.lines()) {
         out.println(line);
