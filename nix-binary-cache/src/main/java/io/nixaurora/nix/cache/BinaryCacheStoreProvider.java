@@ -124,7 +124,11 @@ public final class BinaryCacheStoreProvider implements StoreProvider {
   /** Every path has a narinfo (for that path) with a valid signature by {@code key}. */
   static void confirmSigned(BinaryCacheTarget target, List<StorePath> paths, PublicKey key)
       throws CacheException {
-    ExecutorService pool = Executors.newFixedThreadPool(target.concurrency());
+    // Signature checks are CPU work (about a millisecond each with the JDK's Ed25519): use the
+    // cores even when the target itself wants one connection.
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            Math.max(target.concurrency(), Runtime.getRuntime().availableProcessors()));
     try {
       List<CompletableFuture<Optional<String>>> checks = new ArrayList<>();
       for (StorePath p : paths) {

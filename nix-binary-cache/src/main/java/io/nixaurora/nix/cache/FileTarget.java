@@ -9,6 +9,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -19,6 +21,8 @@ import java.util.Optional;
  * is what Nix's local binary cache store does too.
  */
 public final class FileTarget implements BinaryCacheTarget {
+
+  private static final Duration STALE_AFTER = Duration.ofDays(1);
 
   private final CacheUrl url;
   private final Path root;
@@ -44,7 +48,29 @@ public final class FileTarget implements BinaryCacheTarget {
       throw new CacheException(
           CacheException.Kind.FAILURE, "cannot create cache directory " + root + ": " + e, e);
     }
+    removeStaleTemporaries(root.resolve("nar"));
     return new FileTarget(url, root);
+  }
+
+  /**
+   * Deletes NAR temporary files a killed push left behind. Only old ones: a running push renames
+   * its files within minutes, and a day-old temporary file belongs to no live push.
+   */
+  private static void removeStaleTemporaries(Path nar) {
+    Instant cutoff = Instant.now().minus(STALE_AFTER);
+    try (DirectoryStream<Path> s = Files.newDirectoryStream(nar, ".nar-*.tmp")) {
+      for (Path p : s) {
+        try {
+          if (Files.getLastModifiedTime(p).toInstant().isBefore(cutoff)) {
+            Files.deleteIfExists(p);
+          }
+        } catch (IOException ignored) {
+          // Another push removed or renamed it.
+        }
+      }
+    } catch (IOException ignored) {
+      // Cleaning up is best effort.
+    }
   }
 
   @Override

@@ -185,6 +185,20 @@ class FormatTest {
   }
 
   @Test
+  void fileTargetRemovesOnlyStaleTemporaries(@TempDir Path dir) throws Exception {
+    Path nar = Files.createDirectories(dir.resolve("nar"));
+    Path old = Files.writeString(nar.resolve(".nar-1.tmp"), "left by a killed push");
+    Path fresh = Files.writeString(nar.resolve(".nar-2.tmp"), "a running push");
+    Files.setLastModifiedTime(
+        old,
+        java.nio.file.attribute.FileTime.from(
+            java.time.Instant.now().minus(java.time.Duration.ofDays(2))));
+    FileTarget.open(CacheUrl.parse("file://" + dir)).close();
+    assertFalse(Files.exists(old));
+    assertTrue(Files.exists(fresh));
+  }
+
+  @Test
   void cacheUrls() {
     CacheUrl f = CacheUrl.parse("file:///tmp/c/?compression=xz&secret-key=/k/sk");
     assertTrue(f.isFile());
