@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -55,9 +56,15 @@ class LauncherTest {
   private record Run(int exit, String out, String err) {}
 
   private static Run launch(List<String> args, long timeoutSeconds) throws Exception {
+    return launch(args, timeoutSeconds, Map.of());
+  }
+
+  private static Run launch(List<String> args, long timeoutSeconds, Map<String, String> env)
+      throws Exception {
     List<String> command = new java.util.ArrayList<>(List.of("./nix-aurora"));
     command.addAll(args);
     ProcessBuilder pb = new ProcessBuilder(command).directory(checkout.toFile());
+    pb.environment().putAll(env);
     Path out = Files.createTempFile("launcher-out", ".txt");
     Path err = Files.createTempFile("launcher-err", ".txt");
     pb.redirectOutput(out.toFile()).redirectError(err.toFile());
@@ -95,6 +102,48 @@ class LauncherTest {
 
   @Test
   @Order(3)
+  void createPushesToAFileCacheAndCallsTheAuroraClientOnPath() throws Exception {
+    Path work = Files.createTempDirectory("nix-aurora-launcher-create-");
+    Fixtures.FakeAurora aurora = new Fixtures.FakeAurora(work);
+    Path cache = Files.createDirectories(work.resolve("cache"));
+    Run keygen =
+        launch(
+            List.of("cache", "keygen", "launcher-1", "--out-dir", work.toString()), 60, Map.of());
+    assertEquals(0, keygen.exit(), keygen.err());
+    Path config =
+        Files.writeString(
+            work.resolve("config.json"),
+            "{\"clusters\": {\"devcluster\": {\"cache_url\": \"file://"
+                + cache
+                + "\", \"secret_key_file\": \""
+                + work.resolve("launcher-1.sec")
+                + "\"}}}");
+    Run r =
+        launch(
+            List.of(
+                "create",
+                "devcluster/vagrant/devel/hello_world",
+                "examples/hello_world",
+                "--store",
+                "binary-cache",
+                "--config",
+                config.toString()),
+            120,
+            Map.of("PATH", aurora.executable.getParent() + ":" + System.getenv("PATH")));
+    assertEquals(0, r.exit(), r.err());
+    assertEquals(1, aurora.calls().size());
+    assertEquals(
+        List.of("job", "create", "--read-json", "devcluster/vagrant/devel/hello_world"),
+        aurora.calls().get(0).subList(0, 4));
+    assertTrue(aurora.config(1).contains("nix_init_hello_world"));
+    try (var narinfos = Files.list(cache)) {
+      assertTrue(narinfos.anyMatch(p -> p.toString().endsWith(".narinfo")), "nothing pushed");
+    }
+    assertTrue(r.out().contains("Job create succeeded"), r.out());
+  }
+
+  @Test
+  @Order(4)
   void runStopsEveryProcessOnSigint() throws Exception {
     ProcessBuilder pb =
         new ProcessBuilder("./nix-aurora", "run", "examples/hello_world")

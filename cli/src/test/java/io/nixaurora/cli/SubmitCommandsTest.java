@@ -67,6 +67,28 @@ class SubmitCommandsTest {
   }
 
   @Test
+  void updateRollsOutTheNewConfiguration() throws Exception {
+    Cli cli = new Cli(tmp);
+    Fixtures.FakeAurora aurora = new Fixtures.FakeAurora(tmp);
+    Path job = Fixtures.helloJob(tmp.resolve("job"), "devcluster", "hello", "update").getParent();
+    cli.config(
+        "{\"clusters\": {\"devcluster\": {\"aurora_binary\": \""
+            + aurora.executable
+            + "\","
+            + " \"gc_roots_dir\": \""
+            + tmp.resolve("gcroots")
+            + "\"}}}");
+    Files.writeString(job.resolve("greeting.txt"), "version 2\n");
+    Cli.Result r = cli.run("update", KEY, job.toString());
+    assertEquals(0, r.exitCode(), r.toString());
+    List<List<String>> calls = aurora.calls();
+    assertEquals(List.of("job", "status", KEY), calls.get(0));
+    assertEquals(List.of("update", "start", "--read-json", KEY), calls.get(1).subList(0, 4));
+    assertTrue(aurora.config(2).contains("nix_init_hello"));
+    assertTrue(r.err().contains("update started for " + KEY + " (update upd-1)"), r.err());
+  }
+
+  @Test
   void dryRunSubmitsNothing() throws Exception {
     Cli cli = new Cli(tmp);
     Fixtures.FakeAurora aurora = new Fixtures.FakeAurora(tmp);
