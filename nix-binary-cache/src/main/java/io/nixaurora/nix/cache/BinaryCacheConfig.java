@@ -1,14 +1,13 @@
 package io.nixaurora.nix.cache;
 
 import io.nixaurora.api.CacheException;
-import io.nixaurora.nix.local.NixRunner;
+import io.nixaurora.nix.local.StoreSettings;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * The {@code binary-cache} store provider's settings (the cluster's {@code store_settings}).
@@ -21,11 +20,8 @@ import java.util.regex.Pattern;
  *     {@code --option extra-substituters} (for clusters whose role users Nix trusts)
  * @param netrcFile {@code netrc_file}: credentials for an HTTP cache; default {@code ~/.netrc}
  * @param jobs {@code jobs}: NARs compressed at once; default the number of processors
- * @param system {@code system}: the agents' Nix system; default {@code x86_64-linux}
- * @param agentNixBinDir {@code agent_nix_bin_dir}: Nix on the agents; default the local one
- * @param daemon {@code daemon}: agents run Nix in daemon mode
- * @param profileScript {@code profile_script}: sourced first in the init command
- * @param localNixBinDir {@code local_nix_bin_dir}: Nix on this machine; default from PATH
+ * @param store the settings every store provider reads ({@code system}, {@code agent_nix_bin_dir},
+ *     {@code daemon}, {@code profile_script}, {@code local_nix_bin_dir})
  */
 public record BinaryCacheConfig(
     CacheUrl cacheUrl,
@@ -35,13 +31,7 @@ public record BinaryCacheConfig(
     boolean trustedSubstituter,
     Path netrcFile,
     int jobs,
-    String system,
-    Path agentNixBinDir,
-    boolean daemon,
-    Optional<Path> profileScript,
-    Path localNixBinDir) {
-
-  private static final Pattern SYSTEM = Pattern.compile("[a-z0-9_]+-[a-z0-9_]+");
+    StoreSettings store) {
 
   public BinaryCacheConfig {
     Objects.requireNonNull(cacheUrl, "cache_url");
@@ -49,22 +39,7 @@ public record BinaryCacheConfig(
     Objects.requireNonNull(publicKey, "public_key");
     Objects.requireNonNull(compression, "compression");
     Objects.requireNonNull(netrcFile, "netrc_file");
-    Objects.requireNonNull(system, "system");
-    Objects.requireNonNull(agentNixBinDir, "agent_nix_bin_dir");
-    Objects.requireNonNull(profileScript, "profile_script");
-    Objects.requireNonNull(localNixBinDir, "local_nix_bin_dir");
-    if (!SYSTEM.matcher(system).matches()) {
-      throw new IllegalArgumentException(
-          "system: expected a Nix system such as x86_64-linux, got '" + system + "'");
-    }
-    if (!agentNixBinDir.isAbsolute()) {
-      throw new IllegalArgumentException(
-          "agent_nix_bin_dir: must be an absolute directory, got '" + agentNixBinDir + "'");
-    }
-    if (profileScript.isPresent() && !profileScript.get().isAbsolute()) {
-      throw new IllegalArgumentException(
-          "profile_script: must be an absolute file, got '" + profileScript.get() + "'");
-    }
+    Objects.requireNonNull(store, "store");
     if (jobs < 1) {
       throw new IllegalArgumentException("jobs: must be at least 1, got " + jobs);
     }
@@ -76,6 +51,7 @@ public record BinaryCacheConfig(
    * @throws IllegalArgumentException naming the key of a missing or bad value
    */
   public static BinaryCacheConfig fromSettings(Map<String, String> settings) {
+    StoreSettings store = StoreSettings.parse(settings);
     String url = settings.get("cache_url");
     if (url == null || url.isBlank()) {
       throw new IllegalArgumentException(
@@ -97,20 +73,11 @@ public record BinaryCacheConfig(
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("public_key: " + e.getMessage(), e);
     }
-    Compression compression;
-    try {
-      compression =
-          Optional.ofNullable(settings.get("compression"))
-              .map(Compression::named)
-              .or(cacheUrl::compression)
-              .orElse(Compression.ZSTD);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(e.getMessage(), e);
-    }
-    Path localBin =
-        Optional.ofNullable(settings.get("local_nix_bin_dir"))
-            .map(Path::of)
-            .orElseGet(NixRunner::findBinDirectory);
+    Compression compression =
+        Optional.ofNullable(settings.get("compression"))
+            .map(Compression::named)
+            .or(cacheUrl::compression)
+            .orElse(Compression.ZSTD);
     return new BinaryCacheConfig(
         cacheUrl,
         secret,
@@ -121,11 +88,7 @@ public record BinaryCacheConfig(
             .map(Path::of)
             .orElse(Path.of(System.getProperty("user.home"), ".netrc")),
         integer(settings, "jobs", Runtime.getRuntime().availableProcessors()),
-        settings.getOrDefault("system", "x86_64-linux"),
-        Optional.ofNullable(settings.get("agent_nix_bin_dir")).map(Path::of).orElse(localBin),
-        bool(settings, "daemon"),
-        Optional.ofNullable(settings.get("profile_script")).map(Path::of),
-        localBin);
+        store);
   }
 
   private static boolean bool(Map<String, String> settings, String key) {
@@ -134,8 +97,9 @@ public record BinaryCacheConfig(
       return false;
     }
     return switch (v.strip().toLowerCase(Locale.ROOT)) {
-      case "true" -> true;
-      case "false" -> false;
+      // The same words as nix-local's StoreSettings, so every boolean setting reads alike.
+      case "true", "yes", "1" -> true;
+      case "false", "no", "0" -> false;
       default ->
           throw new IllegalArgumentException(key + ": expected true or false, got '" + v + "'");
     };

@@ -3,6 +3,7 @@ package io.nixaurora.nix.cache;
 import io.nixaurora.api.BuiltJob;
 import io.nixaurora.api.CacheException;
 import io.nixaurora.api.InitCommand;
+import io.nixaurora.api.InvalidJobException;
 import io.nixaurora.api.NixException;
 import io.nixaurora.api.ProcessScript;
 import io.nixaurora.api.Publication;
@@ -11,8 +12,10 @@ import io.nixaurora.api.StorePath;
 import io.nixaurora.api.StoreProvider;
 import io.nixaurora.api.event.EventListener;
 import io.nixaurora.api.event.LogEvent;
+import io.nixaurora.nix.local.NixInitCommand;
 import io.nixaurora.nix.local.NixStore;
 import io.nixaurora.nix.local.PathInfo;
+import io.nixaurora.nix.local.Systems;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,7 +47,18 @@ public final class BinaryCacheStoreProvider implements StoreProvider {
   public BinaryCacheStoreProvider(BinaryCacheConfig config, NixStore store) {
     this.config = Objects.requireNonNull(config, "config");
     this.store = Objects.requireNonNull(store, "store");
-    this.initCommand = new BinaryCacheInitCommand(config);
+    // The local provider's init command; the cache goes on the command line only for clusters
+    // whose role users Nix trusts (untrusted users' substituters are filtered by the daemon).
+    this.initCommand =
+        NixInitCommand.builder()
+            .agentNixBinDir(config.store().agentNixBinDir())
+            .daemon(config.store().daemon())
+            .profileScript(config.store().profileScript().orElse(null))
+            .extraArguments(
+                config.trustedSubstituter()
+                    ? List.of("--option", "extra-substituters", config.cacheUrl().substituterUrl())
+                    : List.of())
+            .build();
   }
 
   @Override
@@ -102,22 +116,10 @@ public final class BinaryCacheStoreProvider implements StoreProvider {
   }
 
   private void requireSystem(BuiltJob job) throws StoreException {
-    String cluster = config.system();
-    List<String> built = new ArrayList<>();
-    built.add(job.system());
-    job.scripts().values().forEach(s -> built.add(s.system()));
-    for (String s : built) {
-      if (!s.equals(cluster)) {
-        throw new StoreException(
-            job.key()
-                + " was built for "
-                + s
-                + " but the cluster's agents run "
-                + cluster
-                + " (set the store setting 'system', or build on a "
-                + cluster
-                + " machine); nothing was pushed");
-      }
+    try {
+      Systems.requireCompatible(job, config.store().system());
+    } catch (InvalidJobException e) {
+      throw new StoreException(e.getMessage() + "; nothing was pushed", e);
     }
   }
 

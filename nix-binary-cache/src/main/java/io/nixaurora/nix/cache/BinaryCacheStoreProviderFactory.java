@@ -2,7 +2,6 @@ package io.nixaurora.nix.cache;
 
 import io.nixaurora.api.StoreProvider;
 import io.nixaurora.api.StoreProviderFactory;
-import io.nixaurora.nix.local.NixRunner;
 import io.nixaurora.nix.local.NixStore;
 import java.util.Map;
 import javax.inject.Inject;
@@ -24,7 +23,6 @@ public final class BinaryCacheStoreProviderFactory implements StoreProviderFacto
   @Override
   public StoreProvider create(Map<String, String> settings) {
     BinaryCacheConfig config = BinaryCacheConfig.fromSettings(settings);
-    return new BinaryCacheStoreProvider(
-        config, new NixStore(new NixRunner(config.localNixBinDir(), Map.of())));
+    return new BinaryCacheStoreProvider(config, new NixStore(config.store().localRunner()));
   }
 }

@@ -162,8 +162,8 @@ class BinaryCacheStoreProviderTest {
             Map.of("cache_url", "s3://bucket"),
             Map.of("compression", "br"),
             Map.of("jobs", "many"),
-            Map.of("trusted_substituter", "yes"),
-            Map.of("daemon", "1"),
+            Map.of("trusted_substituter", "maybe"),
+            Map.of("daemon", "sometimes"),
             Map.of("system", "x86_64"),
             Map.of("agent_nix_bin_dir", "relative/bin"),
             Map.of("public_key", "nocolon"))) {
