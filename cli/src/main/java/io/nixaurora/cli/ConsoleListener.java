@@ -110,8 +110,13 @@ public final class ConsoleListener implements EventListener {
       int filled = (int) Math.min(width, p.done() * width / p.total());
       bar = "[" + "#".repeat(filled) + " ".repeat(width - filled) + "] ";
     }
-    String item =
-        p.item().length() > 50 ? "…" + p.item().substring(p.item().length() - 49) : p.item();
+    String item = p.item();
+    if (item.startsWith("/nix/store/") && item.length() > 44) {
+      item = item.substring(44); // the name without the hash says what it is
+    }
+    if (item.length() > 50) {
+      item = "…" + item.substring(item.length() - 49);
+    }
     return p.phase() + " " + bar + count + (item.isEmpty() ? "" : " " + item);
   }
 }

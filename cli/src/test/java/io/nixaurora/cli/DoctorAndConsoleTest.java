@@ -91,13 +91,19 @@ class DoctorAndConsoleTest {
       Environment env = new Environment(tmp, tmp, Map.of(), terminal);
       ConsoleListener console =
           new ConsoleListener(new PrintWriter(err, true), new GlobalOptions(), env);
-      console.on(new ProgressEvent("push", "/nix/store/x", 5, 10, ProgressEvent.Unit.PATHS));
+      console.on(
+          new ProgressEvent(
+              "push",
+              "/nix/store/fgjal7xp4crq1yqxwpg2483w070s0lif-big-2621",
+              5,
+              10,
+              ProgressEvent.Unit.PATHS));
       console.on(LogEvent.info("pushed 10 paths"));
       console.on(LogEvent.debug("details"));
       console.finish();
       assertEquals(
           terminal,
-          err.toString().contains("push [##########          ] 5/10 paths"),
+          err.toString().contains("push [##########          ] 5/10 paths big-2621"),
           err.toString());
       assertTrue(err.toString().contains("pushed 10 paths\n"));
       assertFalse(err.toString().contains("details"));
