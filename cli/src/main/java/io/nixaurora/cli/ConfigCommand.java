@@ -66,10 +66,13 @@ public final class ConfigCommand implements Callable<Integer> {
   static String keyTable() {
     StringBuilder out = new StringBuilder();
     for (Setting s : Setting.values()) {
-      out.append(
-          String.format(
-              "  %-24s %-8s %s%n",
-              s.key(), s.type().name().toLowerCase(java.util.Locale.ROOT), s.description()));
+      String type =
+          switch (s.type()) {
+            case BOOLEAN -> "bool";
+            case INTEGER -> "int";
+            default -> "text";
+          };
+      out.append(String.format("  %-23s %-4s %s%n", s.key(), type, s.description()));
     }
     return out.toString().stripTrailing();
   }

@@ -13,26 +13,23 @@ import java.util.stream.Collectors;
  * is an error naming the key rather than a silently ignored value.
  */
 public enum Setting {
-  STORE("store", Type.STRING, "store provider: local, binary-cache, or a plugin's name"),
-  SUBMITTER("submitter", Type.STRING, "submitter: cli, http, or a plugin's name"),
-  SYSTEM("system", Type.STRING, "Nix system of the cluster's agents (x86_64-linux)"),
+  STORE("store", Type.STRING, "local, binary-cache, or a plugin's name"),
+  SUBMITTER("submitter", Type.STRING, "cli, http, or a plugin's name"),
+  SYSTEM("system", Type.STRING, "the agents' Nix system (x86_64-linux)"),
   AGENT_NIX_BIN_DIR("agent_nix_bin_dir", Type.STRING, "Nix bin directory on the agents"),
   LOCAL_NIX_BIN_DIR("local_nix_bin_dir", Type.STRING, "Nix bin directory on this machine"),
-  DAEMON("daemon", Type.BOOLEAN, "agents use the Nix daemon (NIX_REMOTE=daemon)"),
+  DAEMON("daemon", Type.BOOLEAN, "agents' init runs with NIX_REMOTE=daemon"),
   PROFILE_SCRIPT("profile_script", Type.STRING, "file the init command sources first"),
   GC_ROOTS_DIR("gc_roots_dir", Type.STRING, "where local publish registers GC roots"),
-  CACHE_URL("cache_url", Type.STRING, "binary cache URL (file:///dir, http(s)://host/prefix)"),
+  CACHE_URL("cache_url", Type.STRING, "file:///dir or http(s)://host/prefix"),
   SECRET_KEY_FILE("secret_key_file", Type.STRING, "file holding the cache's signing key"),
   PUBLIC_KEY("public_key", Type.STRING, "the cache's public key (name:base64)"),
   COMPRESSION(
       "compression", Type.STRING, "NAR compression: zstd, xz or none", "zstd", "xz", "none"),
-  TRUSTED_SUBSTITUTER(
-      "trusted_substituter",
-      Type.BOOLEAN,
-      "init passes the cache with --option extra-substituters"),
-  NETRC_FILE("netrc_file", Type.STRING, "netrc file with credentials for the cache or scheduler"),
+  TRUSTED_SUBSTITUTER("trusted_substituter", Type.BOOLEAN, "init names the cache as a substituter"),
+  NETRC_FILE("netrc_file", Type.STRING, "credentials for the cache or scheduler"),
   JOBS("jobs", Type.INTEGER, "parallel uploads"),
-  AURORA_BINARY("aurora_binary", Type.STRING, "the aurora client (default: aurora on PATH)"),
+  AURORA_BINARY("aurora_binary", Type.STRING, "the aurora client (default: on PATH)"),
   TIMEOUT_SECONDS("timeout_seconds", Type.INTEGER, "how long the aurora client may take"),
   SCHEDULER_URI("scheduler_uri", Type.STRING, "scheduler URL (overrides clusters.json)"),
   AURORA_CONFIG_ROOT("aurora_config_root", Type.STRING, "directory holding clusters.json"),
@@ -41,7 +38,7 @@ public enum Setting {
   CONNECT_TIMEOUT_SECONDS("connect_timeout_seconds", Type.INTEGER, "scheduler connect timeout"),
   REQUEST_TIMEOUT_SECONDS("request_timeout_seconds", Type.INTEGER, "scheduler request timeout"),
   RETRY_BUDGET_SECONDS("retry_budget_seconds", Type.INTEGER, "how long to retry the scheduler"),
-  OWNER("owner", Type.STRING, "the user recorded as the update's owner");
+  OWNER("owner", Type.STRING, "the owner recorded on updates");
 
   /** The JSON type of a setting. */
   public enum Type {
