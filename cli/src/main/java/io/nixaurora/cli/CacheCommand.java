@@ -2,6 +2,7 @@ package io.nixaurora.cli;
 
 import io.nixaurora.api.CacheException;
 import io.nixaurora.api.StorePath;
+import io.nixaurora.api.event.LogEvent;
 import io.nixaurora.nix.cache.BinaryCacheTarget;
 import io.nixaurora.nix.cache.CachePusher;
 import io.nixaurora.nix.cache.CacheUrl;
@@ -239,9 +240,7 @@ public final class CacheCommand implements Callable<Integer> {
         summary = pusher.build().push(roots);
       }
       // the pusher reports its own one-line summary as an info event
-      console.on(
-          io.nixaurora.api.event.LogEvent.debug(
-              "pushed to " + url.substituterUrl() + ": " + summary));
+      console.on(LogEvent.debug("pushed to " + url.substituterUrl() + ": " + summary));
       return 0;
     }
   }

@@ -5,6 +5,9 @@ import io.nixaurora.api.event.EventListener;
 import io.nixaurora.api.event.LogEvent;
 import io.nixaurora.api.event.ProgressEvent;
 import java.io.PrintWriter;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Renders library events on stderr: warnings and errors always, info unless {@code --quiet}, debug
@@ -16,9 +19,8 @@ public final class ConsoleListener implements EventListener {
   private final boolean verbose;
   private final boolean quiet;
   private final boolean terminal;
-  private static final java.util.regex.Pattern RETRY =
-      java.util.regex.Pattern.compile("; retrying in \\d+ ms$");
-  private final java.util.Set<String> retryShown = new java.util.HashSet<>();
+  private static final Pattern RETRY = Pattern.compile("; retrying in \\d+ ms$");
+  private final Set<String> retryShown = new HashSet<>();
   private boolean progressShown;
   private long lastDraw;
 

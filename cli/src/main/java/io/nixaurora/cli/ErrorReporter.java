@@ -8,6 +8,8 @@ import io.nixaurora.api.StoreException;
 import io.nixaurora.api.SubmitException;
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import picocli.CommandLine;
 
 /**
@@ -77,16 +79,15 @@ public final class ErrorReporter
     return code;
   }
 
-  private static final java.util.regex.Pattern JAVA_EXCEPTION =
-      java.util.regex.Pattern.compile(
-          "\\b(?:java|javax|sun|jdk)\\.[\\w.]*\\.(\\w+(?:Exception|Error))(?::\\s*)?");
+  private static final Pattern JAVA_EXCEPTION =
+      Pattern.compile("\\b(?:java|javax|sun|jdk)\\.[\\w.]*\\.(\\w+(?:Exception|Error))(?::\\s*)?");
 
   /**
    * Libraries sometimes pass a JDK exception's text through; users should read what happened ("no
    * such file"), not a class name.
    */
   static String plain(String message) {
-    java.util.regex.Matcher m = JAVA_EXCEPTION.matcher(message);
+    Matcher m = JAVA_EXCEPTION.matcher(message);
     StringBuilder out = new StringBuilder();
     while (m.find()) {
       String words =
@@ -102,7 +103,7 @@ public final class ErrorReporter
             case "SSLHandshakeException", "SSLException" -> "TLS failed: ";
             default -> "";
           };
-      m.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(words));
+      m.appendReplacement(out, Matcher.quoteReplacement(words));
     }
     m.appendTail(out);
     return out.toString().replace(": : ", ": ");

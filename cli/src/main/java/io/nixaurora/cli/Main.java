@@ -3,6 +3,10 @@ package io.nixaurora.cli;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import picocli.CommandLine;
 
 /** The {@code nix-aurora} command's entry point. */
@@ -45,7 +49,7 @@ public final class Main {
       commandLine = commandLine(component, args);
     } catch (CommandLine.InitializationException e) {
       // a bug in the command model, not the user's input
-      boolean trace = java.util.Arrays.asList(args).contains("--stacktrace");
+      boolean trace = Arrays.asList(args).contains("--stacktrace");
       err.println("error: internal error: " + e.getMessage());
       err.println(
           "hint: this is a bug in nix-aurora; rerun with --stacktrace and report the trace");
@@ -66,10 +70,10 @@ public final class Main {
   }
 
   /** The subcommands, in the order help lists them. */
-  static final java.util.Map<String, Class<?>> SUBCOMMANDS = subcommands();
+  static final Map<String, Class<?>> SUBCOMMANDS = subcommands();
 
-  private static java.util.Map<String, Class<?>> subcommands() {
-    java.util.Map<String, Class<?>> m = new java.util.LinkedHashMap<>();
+  private static Map<String, Class<?>> subcommands() {
+    Map<String, Class<?>> m = new LinkedHashMap<>();
     m.put("build", BuildCommand.class);
     m.put("create", CreateCommand.class);
     m.put("update", UpdateCommand.class);
@@ -83,7 +87,7 @@ public final class Main {
     m.put("config", ConfigCommand.class);
     m.put("completion", CompletionCommand.class);
     m.put("help", CommandLine.HelpCommand.class);
-    return java.util.Collections.unmodifiableMap(m);
+    return Collections.unmodifiableMap(m);
   }
 
   /** The whole command model (help, completion, tests). */
@@ -121,7 +125,7 @@ public final class Main {
     CommandLine config = commandLine.getSubcommands().get("config");
     if (config != null) {
       String[] description = config.getCommandSpec().usageMessage().description();
-      String[] withKeys = java.util.Arrays.copyOf(description, description.length + 1);
+      String[] withKeys = Arrays.copyOf(description, description.length + 1);
       withKeys[description.length] = ConfigCommand.keyTable();
       config.getCommandSpec().usageMessage().description(withKeys);
     }

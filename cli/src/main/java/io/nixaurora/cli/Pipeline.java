@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import javax.inject.Inject;
 
 /**
@@ -99,13 +100,13 @@ public final class Pipeline {
         .orElseGet(() -> findOnPath(environment, "nix-store").orElse(Path.of("/usr/bin")));
   }
 
-  static java.util.Optional<Path> findOnPath(Environment env, String tool) {
+  static Optional<Path> findOnPath(Environment env, String tool) {
     for (String dir : env.variable("PATH").orElse("").split(":")) {
       if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, tool))) {
-        return java.util.Optional.of(Path.of(dir));
+        return Optional.of(Path.of(dir));
       }
     }
-    return java.util.Optional.empty();
+    return Optional.empty();
   }
 
   /** Builds the job with Nix (one nix-build) and reads back the model. */

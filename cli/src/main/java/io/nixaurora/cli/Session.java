@@ -2,6 +2,7 @@ package io.nixaurora.cli;
 
 import dagger.Lazy;
 import java.io.PrintWriter;
+import java.util.Map;
 import javax.inject.Inject;
 
 /**
@@ -58,8 +59,7 @@ public final class Session {
 
   /** The effective configuration of {@code cluster} with the command's overrides. */
   public ClusterConfig cluster(String cluster, ClusterOptions flags) throws CliException {
-    return configuration()
-        .forCluster(cluster, flags == null ? java.util.Map.of() : flags.overrides());
+    return configuration().forCluster(cluster, flags == null ? Map.of() : flags.overrides());
   }
 
   /** The pipeline for a cluster. */
