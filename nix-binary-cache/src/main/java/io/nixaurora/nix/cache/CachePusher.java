@@ -299,7 +299,10 @@ public final class CachePusher {
         try (OutputStream fileOut =
             new BufferedOutputStream(Files.newOutputStream(file), 256 * 1024)) {
           fileHashing = new HashingOutputStream(fileOut);
-          OutputStream compressed = compression.compress(fileHashing, p.narSize());
+          // A NAR that is most of the push would leave the other cores idle at the end: let zstd
+          // use them inside the stream. Otherwise the paths already run in parallel.
+          int workers = p.narSize() * 2 > totalBytes && p.narSize() > (8L << 20) ? jobs : 0;
+          OutputStream compressed = compression.compress(fileHashing, p.narSize(), workers);
           narHashing = new HashingOutputStream(compressed);
           try (OutputStream narOut = new BufferedOutputStream(narHashing, 64 * 1024)) {
             NarWriter.write(Path.of(p.path().toString()), narOut);

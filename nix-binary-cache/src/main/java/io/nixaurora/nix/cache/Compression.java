@@ -27,9 +27,6 @@ public enum Compression {
   /** No compression, for content that is already compressed. */
   NONE("none", "");
 
-  /** NARs larger than this are compressed by zstd with two worker threads. */
-  private static final long ZSTD_WORKERS_THRESHOLD = 8L << 20;
-
   private static final int ZSTD_LEVEL = 3;
   private static final int XZ_PRESET = 6;
 
@@ -75,14 +72,16 @@ public enum Compression {
    * {@code out}.
    *
    * @param inputSize the uncompressed size, to size buffers (xz's dictionary never exceeds it)
+   * @param workers extra threads zstd may use inside this one stream (0 for none): worth it only
+   *     when this stream is most of the work, otherwise streams run in parallel already
    */
-  public OutputStream compress(OutputStream out, long inputSize) throws IOException {
+  public OutputStream compress(OutputStream out, long inputSize, int workers) throws IOException {
     switch (this) {
       case ZSTD -> {
         ZstdOutputStream z = new ZstdOutputStream(out, RecyclingBufferPool.INSTANCE);
         z.setLevel(ZSTD_LEVEL);
-        if (inputSize > ZSTD_WORKERS_THRESHOLD) {
-          z.setWorkers(2);
+        if (workers > 0) {
+          z.setWorkers(workers);
         }
         return z;
       }
