@@ -110,6 +110,7 @@ public final class RunCommand implements Callable<Integer> {
     Thread hook =
         new Thread(
             () -> {
+              runner.stop();
               runnerThread.interrupt();
               synchronized (finished) {
                 long until = System.currentTimeMillis() + 5000;
@@ -127,7 +128,19 @@ public final class RunCommand implements Callable<Integer> {
     TaskRunner.Outcome outcome;
     try {
       outcome = runner.run();
+      StringBuilder states = new StringBuilder();
+      runner.states().forEach((k, v) -> states.append(' ').append(k).append('=').append(v));
+      console.summary(
+          "[run] task "
+              + outcome
+              + " in "
+              + Durations.since(start)
+              + ":"
+              + states
+              + "; sandbox "
+              + sandbox);
     } finally {
+      // only now may a Ctrl-C hook let the JVM end: the processes are stopped, the summary out
       synchronized (finished) {
         done[0] = true;
         finished.notifyAll();
@@ -138,17 +151,6 @@ public final class RunCommand implements Callable<Integer> {
         // the JVM is already shutting down (Ctrl-C): the hook is running
       }
     }
-    StringBuilder states = new StringBuilder();
-    runner.states().forEach((k, v) -> states.append(' ').append(k).append('=').append(v));
-    console.summary(
-        "[run] task "
-            + outcome
-            + " in "
-            + Durations.since(start)
-            + ":"
-            + states
-            + "; sandbox "
-            + sandbox);
     return switch (outcome) {
       case SUCCESS -> 0;
       case FAILED -> CliException.COMMAND_FAILURE;

@@ -85,6 +85,7 @@ final class TaskRunner {
   private final List<Thread> pumps = new ArrayList<>();
   private final int width;
   private final boolean quiet;
+  private volatile boolean stopping;
 
   /**
    * @param cmdlines each process's cmdline with its templates bound
@@ -132,6 +133,14 @@ final class TaskRunner {
     }
   }
 
+  /**
+   * Marks the run as stopping (Ctrl-C): from now on an exiting process was stopped, not failed,
+   * even when the terminal's SIGINT reached it before the runner noticed.
+   */
+  void stop() {
+    stopping = true;
+  }
+
   /** The states of the processes, for the summary. */
   Map<String, State> states() {
     Map<String, State> out = new LinkedHashMap<>();
@@ -145,6 +154,9 @@ final class TaskRunner {
       return Outcome.SUCCESS;
     }
     while (true) {
+      if (stopping) {
+        throw new InterruptedException("stopping");
+      }
       long now = System.currentTimeMillis();
       if (now >= deadline) {
         note("finalization_wait of " + plan.finalizationWait() + " s is over");
@@ -252,6 +264,20 @@ final class TaskRunner {
     }
     int code = exit.code();
     ThermosPlan.Proc p = r.proc;
+    if (code != 0 && !stopping) {
+      // Ctrl-C reaches the processes and the JVM at once; give the JVM's hook a moment to say
+      // so, so that a process stopped by it is not counted as a failure.
+      try {
+        Thread.sleep(200);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    if (stopping || Thread.currentThread().isInterrupted()) {
+      r.state = State.KILLED;
+      note(p.name() + " stopped");
+      return;
+    }
     if (code == 0) {
       if (p.daemon() && r.runs < RUN_LIMIT) {
         note(p.name() + " exited 0; daemon, so it runs again");
