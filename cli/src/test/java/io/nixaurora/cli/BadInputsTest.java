@@ -52,6 +52,11 @@ class BadInputsTest {
       }
       """;
 
+  @org.junit.jupiter.api.AfterAll
+  static void removeTemporaryFiles() throws Exception {
+    Fixtures.deleteTree(root);
+  }
+
   @BeforeAll
   static void fixtures() throws Exception {
     root = Files.createTempDirectory("nix-aurora-bad-inputs-");

@@ -91,6 +91,18 @@ final class Fixtures {
     }
   }
 
+  /** Deletes {@code dir} and everything under it (links are removed, not followed). */
+  static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    try (Stream<Path> s = Files.walk(dir)) {
+      for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+
   /** Whether {@code dir} holds no files (it may hold empty directories). */
   static boolean noFiles(Path dir) throws IOException {
     if (!Files.exists(dir)) {

@@ -33,6 +33,11 @@ class LauncherTest {
   static Path checkout;
 
   /** The repository's tracked files, copied as a clone would lay them out. */
+  @org.junit.jupiter.api.AfterAll
+  static void removeTemporaryFiles() throws Exception {
+    Fixtures.deleteTree(checkout);
+  }
+
   @BeforeAll
   static void freshCheckout() throws Exception {
     Path repo = Fixtures.repository();
