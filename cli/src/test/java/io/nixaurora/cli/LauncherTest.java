@@ -145,6 +145,7 @@ class LauncherTest {
       assertTrue(narinfos.anyMatch(p -> p.toString().endsWith(".narinfo")), "nothing pushed");
     }
     assertTrue(r.out().contains("Job create succeeded"), r.out());
+    Fixtures.deleteTree(work);
   }
 
   @Test
