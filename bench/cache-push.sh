@@ -15,6 +15,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 W=${BENCH_DIR:-/tmp/nbc-bench}
 RUNS=${RUNS:-3}
+CLI=${CLI:-1}   # also time the real launcher, `./nix-aurora cache push` (zstd, HTTP, re-push)
 XZ_RUNS=${XZ_RUNS:-1}
 NGINX_PID=
 ROOTS=()
@@ -32,6 +33,11 @@ CP_FILE=$W/cp
 mvn -B -q dependency:build-classpath -pl nix-binary-cache -Dmdep.outputFile="$CP_FILE" >/dev/null
 CP="nix-binary-cache/target/classes:nix-binary-cache/target/test-classes:$(cat "$CP_FILE")"
 OURS="java -Dsun.jnu.encoding=UTF-8 -cp $CP io.nixaurora.nix.cache.PushMain"
+# The launcher rebuilds itself when sources changed: do that now, not inside a timed run.
+if [[ $CLI == 1 ]] && ! ./nix-aurora cache push --help >/dev/null 2>&1; then
+  echo "./nix-aurora does not run; timing PushMain only" >&2
+  CLI=0
+fi
 NIX="nix --extra-experimental-features nix-command"
 
 nix-store --generate-binary-cache-key bench-1 "$W/sk" "$W/pk"
@@ -96,11 +102,19 @@ for r in $(seq "$RUNS"); do
   rm -rf "$W"/nix-zstd-* "$W"/our-zstd-*
   d=$(fresh our-zstd); t our-zstd $OURS "file://$W/$d" "$W/sk" zstd 2 "$BIG"
   LAST_ZSTD=$d
+  if [[ $CLI == 1 ]]; then
+    d=$(fresh cli-zstd); t cli-zstd ./nix-aurora cache push -q --to "file://$W/$d" --secret-key-file "$W/sk" --jobs 2 "$BIG"
+    rm -rf "$W/$d"
+  fi
   d=$(fresh nix-http); t nix-http $NIX copy --to "$HTTP/$d?compression=zstd&secret-key=$W/sk" "$SMALL"
   d=$(fresh our-http); t our-http $OURS "$HTTP/$d" "$W/sk" zstd 2 "$SMALL"
   t our-repush $OURS "$HTTP/$d" "$W/sk" zstd 2 "$SMALL"
   t nix-repush-diskcache $NIX copy --to "$HTTP/$d?compression=zstd&secret-key=$W/sk" "$SMALL"
   t nix-repush-ttl0 $NIX copy --option narinfo-cache-positive-ttl 0 --to "$HTTP/$d?compression=zstd&secret-key=$W/sk" "$SMALL"
+  if [[ $CLI == 1 ]]; then
+    d=$(fresh cli-http); t cli-http ./nix-aurora cache push -q --to "$HTTP/$d" --secret-key-file "$W/sk" --jobs 2 "$SMALL"
+    t cli-repush ./nix-aurora cache push -q --to "$HTTP/$d" --secret-key-file "$W/sk" --jobs 2 "$SMALL"
+  fi
 done
 
 LAST_HTTP=$(ls "$W/nginx/www" | grep our-http | tail -1)
@@ -137,5 +151,14 @@ awk '
       sum["nix-repush-diskcache"] / cnt["nix-repush-diskcache"],
       sum["nix-repush-ttl0"] / cnt["nix-repush-ttl0"], sum["our-repush"] / cnt["our-repush"],
       sum["our-repush-inproc"] / cnt["our-repush-inproc"];
+    if (cnt["cli-zstd"]) {
+      printf "\n./nix-aurora cache push (launcher: SerialGC, C1 only, AppCDS):\n";
+      printf "| case | nix copy (s) | nix-aurora CLI (s) | ratio |\n|---|---|---|---|\n";
+      a = sum["nix-zstd"] / cnt["nix-zstd"]; b = sum["cli-zstd"] / cnt["cli-zstd"];
+      printf "| zstd | %.2f | %.2f | %.2f |\n", a, b, b / a;
+      a = sum["nix-http"] / cnt["nix-http"]; b = sum["cli-http"] / cnt["cli-http"];
+      printf "| http | %.2f | %.2f | %.2f |\n", a, b, b / a;
+      printf "| re-push | %.2f (ttl 0) | %.2f | |\n", sum["nix-repush-ttl0"] / cnt["nix-repush-ttl0"], sum["cli-repush"] / cnt["cli-repush"];
+    }
     if (cnt["nix-xz-bytes"]) printf "xz NAR bytes: nix %d, ours %d\n", sum["nix-xz-bytes"], sum["our-xz-bytes"];
   }' "$W/times"
