@@ -6,10 +6,10 @@
 #
 # Compares, with hyperfine:
 #   1. nix-build --no-out-link -Q eval.nix --argstr jobFile … (exactly what the evaluator runs)
-#   2. java -cp … io.nixaurora.examples.BuildJobFile JOB (JVM start + evaluate + compile)
+#   2. java -cp … io.nixaurora.examples.BuildJobFile JOB /dev/null (JVM start + evaluate + compile)
 #   3. ./nix-aurora build JOB, when the CLI launcher exists
-# then prints medians and ratios to (1), and the in-JVM mean of 20 warm builds (the evaluator's
-# own cost without JVM start-up). The launcher rebuilds the CLI when its sources change, so run
+# then prints medians and ratios to (1). The evaluator's own cost without JVM start-up is
+# bench/jmh's WarmBuildBenchmark. The launcher rebuilds the CLI when its sources change, so run
 # this when nobody is editing them (failures are ignored, not timed as successes). Needs: mvn install of api, compiler, nix-local, examples.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,9 +27,9 @@ JAVA="java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp $CP io.nixaurora.example
 
 NIX_BUILD="nix-build --no-out-link -Q $LIB/eval.nix --argstr jobFile $JOB_FILE --argstr libDir $LIB"
 $NIX_BUILD >/dev/null          # warm: everything is built before timing
-$JAVA "$JOB" >/dev/null
+$JAVA "$JOB" /dev/null
 
-COMMANDS=("$NIX_BUILD" "$JAVA $JOB")
+COMMANDS=("$NIX_BUILD" "$JAVA $JOB /dev/null")
 NAMES=("plain nix-build" "evaluator via java -cp")
 if [ -x ./nix-aurora ] && ./nix-aurora build "$JOB" >/dev/null 2>&1; then
   COMMANDS+=("./nix-aurora build $JOB")
@@ -48,4 +48,3 @@ for r in results:
     print("%-24s median %7.1f ms   min %7.1f ms   ratio %5.1fx"
           % (r["command"], r["median"] * 1e3, r["min"] * 1e3, r["median"] / base))
 ' "$RESULTS"
-$JAVA "$JOB" --repeat 20 2>&1 >/dev/null

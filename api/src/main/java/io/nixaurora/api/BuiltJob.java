@@ -32,7 +32,7 @@ public record BuiltJob(Job job, Map<String, ProcessScript> scripts, String syste
 
   /** The job's key. */
   public JobKey key() {
-    return job.key();
+    return JobKey.of(job);
   }
 
   /** The script of process {@code name}. */

@@ -1,5 +1,6 @@
 package io.nixaurora.api;
 
+import io.nixaurora.api.model.Job;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -38,6 +39,13 @@ public record JobKey(String cluster, String role, String environment, String nam
               + environment
               + "'");
     }
+  }
+
+  /**
+   * The key of {@code job}; throws {@link IllegalArgumentException} when an identifier is invalid.
+   */
+  public static JobKey of(Job job) {
+    return new JobKey(job.cluster(), job.role(), job.environment(), job.name());
   }
 
   /** Parses {@code CLUSTER/ROLE/ENV/NAME} as the aurora client does. */

@@ -1,7 +1,6 @@
 package io.nixaurora.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.nixaurora.api.JobKey;
 import io.nixaurora.api.model.Job;
 import io.nixaurora.api.model.Process;
 import io.nixaurora.api.model.Resources;
@@ -22,7 +21,7 @@ final class CdsTraining {
   static void run() throws Exception {
     Job job =
         Job.builder()
-            .key(JobKey.parse("devcluster/vagrant/devel/training"))
+            .key("devcluster", "vagrant", "devel", "training")
             .service(true)
             .task(
                 Task.builder()

@@ -101,7 +101,11 @@ class JobCompilerTest {
   @Test
   void servicesSayServiceTrueAndPlainJobsDoNot() throws Exception {
     assertTrue(compile(HelloWorld.job()).get("service").asBoolean());
-    Job batch = Job.builder().key(HelloWorld.job().key()).task(HelloWorld.job().task()).build();
+    Job batch =
+        Job.builder()
+            .key("devcluster", "vagrant", "devel", "hello_world")
+            .task(HelloWorld.job().task())
+            .build();
     AuroraJobConfig config = compiler.compile(HelloWorld.built(batch), HelloWorld.INIT);
     assertFalse(config.service());
     assertNull(MAPPER.readTree(config.json()).get("service"));
@@ -109,12 +113,7 @@ class JobCompilerTest {
 
   @Test
   void cronJobsAreMarked() throws Exception {
-    Job cron =
-        Job.builder()
-            .key(HelloWorld.job().key())
-            .task(HelloWorld.job().task())
-            .cronSchedule("*/5 * * * *")
-            .build();
+    Job cron = HelloWorld.job().toBuilder().service(false).cronSchedule("*/5 * * * *").build();
     AuroraJobConfig config = compiler.compile(HelloWorld.built(cron), HelloWorld.INIT);
     assertTrue(config.cron());
     assertFalse(config.service());

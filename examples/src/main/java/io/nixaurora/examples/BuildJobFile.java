@@ -8,19 +8,22 @@ import io.nixaurora.api.event.EventListener;
 import io.nixaurora.compiler.JobCompiler;
 import io.nixaurora.nix.local.LocalStoreProviderFactory;
 import io.nixaurora.nix.local.NixJobEvaluator;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * Embedding example (and the benchmark's driver, {@code bench/build-warm.sh}): builds a job file or
- * directory with Nix and prints its Aurora JSON, as {@code nix-aurora build JOB} does.
+ * Embedding example: builds a job file or directory with Nix and writes its Aurora JSON to a file,
+ * ready for {@code aurora job create --read-json CLUSTER/ROLE/ENV/NAME OUT}, as {@code nix-aurora
+ * build JOB > OUT} does.
  *
  * <pre>
- * java -cp … io.nixaurora.examples.BuildJobFile examples/hello_world [--repeat N]
+ * java -cp … io.nixaurora.examples.BuildJobFile examples/hello_world hello_world.json
  * </pre>
  *
- * With {@code --repeat N} it builds N times in one JVM and prints the mean time per build on stderr
- * (the evaluator's cost without JVM start-up).
+ * Library code never prints (ARCHITECTURE.md), and this is library code a user copies, so the
+ * result goes to a file; a failure is an exception whose message names the job file.
  */
 public final class BuildJobFile {
 
@@ -34,23 +37,12 @@ public final class BuildJobFile {
         .compile(built, new LocalStoreProviderFactory().create(Map.of()).initCommand());
   }
 
-  public static void main(String[] args) throws NixAuroraException {
-    if (args.length != 1 && !(args.length == 3 && args[1].equals("--repeat"))) {
-      System.err.println("usage: BuildJobFile JOB [--repeat N]");
-      System.exit(2);
+  /** {@code BuildJobFile JOB OUT}: builds JOB and writes its Aurora JSON to OUT. */
+  public static void main(String[] args) throws NixAuroraException, IOException {
+    if (args.length != 2) {
+      throw new IllegalArgumentException("usage: BuildJobFile JOB OUT");
     }
-    NixJobEvaluator evaluator = NixJobEvaluator.onPath();
-    Path job = Path.of(args[0]);
-    int repeat = args.length == 3 ? Integer.parseInt(args[2]) : 1;
-    AuroraJobConfig config = build(evaluator, job);
-    if (repeat > 1) {
-      long start = System.nanoTime();
-      for (int i = 0; i < repeat; i++) {
-        config = build(evaluator, job);
-      }
-      double ms = (System.nanoTime() - start) / 1e6 / repeat;
-      System.err.printf("mean of %d warm builds in one JVM: %.1f ms%n", repeat, ms);
-    }
-    System.out.print(config.json());
+    AuroraJobConfig config = build(NixJobEvaluator.onPath(), Path.of(args[0]));
+    Files.writeString(Path.of(args[1]), config.json());
   }
 }

@@ -17,6 +17,8 @@ import io.nixaurora.compiler.JobCompiler;
 import io.nixaurora.nix.local.LocalStoreProviderFactory;
 import io.nixaurora.nix.local.NixJobEvaluator;
 import io.nixaurora.nix.local.Systems;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -26,11 +28,12 @@ import java.util.Map;
  * cluster's system, and compiled to the JSON that {@code aurora job create --read-json} reads.
  *
  * <pre>
- * java -cp … io.nixaurora.examples.EmbedCompiler [BASE_DIRECTORY]
+ * java -cp … io.nixaurora.examples.EmbedCompiler BASE_DIRECTORY OUT
  * </pre>
  *
- * BASE_DIRECTORY (default: the working directory) is where {@code hello_world/hello_world.py} is
- * looked up, so running it from {@code examples/} uses the hello_world example's script.
+ * BASE_DIRECTORY is where {@code hello_world/hello_world.py} is looked up (run it with {@code
+ * examples} to use the hello_world example's script); the Aurora JSON is written to OUT, ready for
+ * {@code aurora job create --read-json devcluster/vagrant/devel/embedded_hello OUT}.
  */
 public final class EmbedCompiler {
 
@@ -87,9 +90,11 @@ public final class EmbedCompiler {
     return new JobCompiler().compile(built, store.initCommand());
   }
 
-  /** Prints the Aurora JSON of the embedded job (an example program, so it prints). */
-  public static void main(String[] args) throws NixAuroraException {
-    Path base = Path.of(args.length > 0 ? args[0] : ".");
-    System.out.print(compile(base, EventListener.NONE).json());
+  /** {@code EmbedCompiler BASE_DIRECTORY OUT}: writes the embedded job's Aurora JSON to OUT. */
+  public static void main(String[] args) throws NixAuroraException, IOException {
+    if (args.length != 2) {
+      throw new IllegalArgumentException("usage: EmbedCompiler BASE_DIRECTORY OUT");
+    }
+    Files.writeString(Path.of(args[1]), compile(Path.of(args[0]), EventListener.NONE).json());
   }
 }

@@ -203,6 +203,20 @@ class ExamplesTest {
   }
 
   @Test
+  void theExampleProgramsWriteTheJsonTheyCompile() throws Exception {
+    Path built = tmp.resolve("hello_world.json");
+    BuildJobFile.main(new String[] {EXAMPLES.resolve("hello_world").toString(), built.toString()});
+    assertEquals(
+        BuildJobFile.build(evaluator, EXAMPLES.resolve("hello_world")).json(),
+        Files.readString(built));
+
+    Path embedded = tmp.resolve("embedded.json");
+    EmbedCompiler.main(new String[] {EXAMPLES.toString(), embedded.toString()});
+    assertEquals(
+        EmbedCompiler.compile(EXAMPLES, EventListener.NONE).json(), Files.readString(embedded));
+  }
+
+  @Test
   void helloWorldsInitRunsAsThermosRunsIt() throws Exception {
     JsonNode task = compile(EXAMPLES.resolve("hello_world")).get("task");
     String init = task.get("processes").get(0).get("cmdline").asText();

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-import io.nixaurora.api.JobKey;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -122,12 +121,6 @@ public record Job(
     taskLinks = Require.sortedMapOrNull(taskLinks, "job.task_links");
   }
 
-  /** The job's key; throws {@link IllegalArgumentException} when an identifier is invalid. */
-  @JsonIgnore
-  public JobKey key() {
-    return new JobKey(cluster, role, environment, name);
-  }
-
   /** Whether this is a service. */
   @JsonIgnore
   public boolean isService() {
@@ -206,11 +199,12 @@ public record Job(
     private SlaPolicy slaPolicy;
     private Container container;
 
-    public Builder key(JobKey key) {
-      this.cluster = key.cluster();
-      this.role = key.role();
-      this.environment = key.environment();
-      this.name = key.name();
+    /** Sets the four parts of the job key ({@code cluster/role/environment/name}) at once. */
+    public Builder key(String cluster, String role, String environment, String name) {
+      this.cluster = cluster;
+      this.role = role;
+      this.environment = environment;
+      this.name = name;
       return this;
     }
 

@@ -33,7 +33,7 @@ class ModelTest {
 
   static Job.Builder job() {
     return Job.builder()
-        .key(JobKey.parse("devcluster/vagrant/devel/hello_world"))
+        .key("devcluster", "vagrant", "devel", "hello_world")
         .service(true)
         .task(task());
   }
@@ -294,7 +294,7 @@ class ModelTest {
   @Test
   void keyAndFlags() {
     Job job = job().build();
-    assertEquals(JobKey.parse("devcluster/vagrant/devel/hello_world"), job.key());
+    assertEquals(JobKey.parse("devcluster/vagrant/devel/hello_world"), JobKey.of(job));
     assertTrue(job.isService());
     assertTrue(!job.isCron());
     assertTrue(job().cronSchedule("0 * * * *").service(false).build().isCron());
@@ -302,7 +302,7 @@ class ModelTest {
 
   @Test
   void serviceIsAJobWithServiceTrue() {
-    Job service = Service.builder().key(JobKey.parse("c/r/devel/n")).task(task()).build();
+    Job service = Service.builder().key("c", "r", "devel", "n").task(task()).build();
     assertTrue(service.isService());
     assertEquals(Boolean.TRUE, service.service());
   }

@@ -107,7 +107,7 @@ public final class LocalStoreProvider implements StoreProvider {
       }
       JobKey key;
       try {
-        key = job.key();
+        key = JobKey.of(job.job());
       } catch (IllegalArgumentException e) {
         throw new StoreException(
             "cannot root " + JobLabel.of(job.job()) + ": " + e.getMessage(), e);
