@@ -41,6 +41,7 @@ public final class EmbedCompiler {
 
   /** The job, in Java: hello_world's process plus a second one that uses {@code pkgs.hello}. */
   public static Job job() {
+    // README begin: job (the README's Java example is this text; ExamplesTest keeps them equal)
     Process helloWorld =
         Process.builder()
             .name("hello_world")
@@ -70,6 +71,7 @@ public final class EmbedCompiler {
                 .resources(Resources.of(1, 16 * Units.MB, 64 * Units.MB))
                 .build())
         .build();
+    // README end
   }
 
   /**
@@ -80,6 +82,7 @@ public final class EmbedCompiler {
    */
   public static AuroraJobConfig compile(Path baseDirectory, EventListener events)
       throws NixAuroraException {
+    // README begin: compile
     NixJobEvaluator evaluator = NixJobEvaluator.onPath();
     BuiltJob built = evaluator.evaluate(JobSource.java(job(), baseDirectory), events);
 
@@ -88,6 +91,7 @@ public final class EmbedCompiler {
     // A real submission would publish first (store.publish(built, events)) so that GC roots
     // protect the closures until the tasks start; compiling only needs the init command.
     return new JobCompiler().compile(built, store.initCommand());
+    // README end
   }
 
   /** {@code EmbedCompiler BASE_DIRECTORY OUT}: writes the embedded job's Aurora JSON to OUT. */

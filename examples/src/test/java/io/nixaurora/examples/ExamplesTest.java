@@ -217,6 +217,28 @@ class ExamplesTest {
   }
 
   @Test
+  void theReadmesJavaExampleIsEmbedCompilersText() throws IOException {
+    List<String> regions = new ArrayList<>();
+    List<String> region = null;
+    Path source = EXAMPLES.resolve("src/main/java/io/nixaurora/examples/EmbedCompiler.java");
+    for (String line : Files.readAllLines(source)) {
+      if (line.contains("// README begin")) {
+        region = new ArrayList<>();
+      } else if (line.contains("// README end")) {
+        regions.add(String.join("\n", region).stripIndent());
+        region = null;
+      } else if (region != null) {
+        region.add(line);
+      }
+    }
+    String readme = Files.readString(EXAMPLES.resolve("../README.md"));
+    int start = readme.indexOf("```java\n") + "```java\n".length();
+    String block = readme.substring(start, readme.indexOf("```", start));
+    assertEquals(2, regions.size(), "EmbedCompiler's README regions");
+    assertEquals(String.join("\n\n", regions) + "\n", block, "README.md's Java example");
+  }
+
+  @Test
   void helloWorldsInitRunsAsThermosRunsIt() throws Exception {
     JsonNode task = compile(EXAMPLES.resolve("hello_world")).get("task");
     String init = task.get("processes").get(0).get("cmdline").asText();
