@@ -24,6 +24,9 @@ final class BuildProgress implements Consumer<String> {
   private static final Pattern COPYING =
       Pattern.compile("^copying path '/nix/store/[0-9a-z]{32}-([^']+)' from");
 
+  /** Nix's notice that it waits for another Nix process's database lock: routine, not a warning. */
+  private static final Pattern BUSY = Pattern.compile("SQLite database '[^']*' is busy");
+
   private final EventListener events;
   private long buildTotal = -1;
   private long built;
@@ -51,7 +54,7 @@ final class BuildProgress implements Consumer<String> {
           new ProgressEvent(
               "substitute", m.group(1), fetched, fetchTotal, ProgressEvent.Unit.PATHS));
     }
-    if (line.startsWith("warning:")) {
+    if (line.startsWith("warning:") && !BUSY.matcher(line).find()) {
       events.on(LogEvent.warn("nix: " + line.substring("warning:".length()).strip()));
     } else if (!line.isBlank()) {
       events.on(LogEvent.debug("nix: " + line));
