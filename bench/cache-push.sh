@@ -94,35 +94,64 @@ t() {
     sed -n 's/.* in \([0-9.]*\) s$/\1/p' "$W/out" | awk -v n="$name" '{print n "-inproc", $1}' >> "$W/times"
   fi
 }
+# Every timed push goes to a cache nobody used before: a new directory (file://) or a new path
+# prefix under the nginx root (http://), named with this invocation's token and a counter. Nix's
+# narinfo disk cache (~/.cache/nix/binary-cache-v*.sqlite, spec §6.3) is keyed by the cache URL,
+# so a reused URL makes `nix copy` believe everything is there already and upload nothing.
+# (fresh sets $d rather than printing it: a $(fresh …) subshell would never advance the counter.)
+# The TTL options are not used for first pushes: with narinfo-cache-negative-ttl 0 Nix would
+# re-ask the cache for every path it just found missing, which would slow nix copy down unfairly.
+TOKEN=$(date +%s)-$$
 n=0
-fresh() { n=$((n + 1)); echo "$1-$n"; }
+fresh() { n=$((n + 1)); d="$1-$TOKEN-$n"; }
+# pushed DIR N NAME: the cache directory DIR must hold exactly N narinfos (both tools write a
+# narinfo only after its NAR), so a run that uploaded nothing can never be timed as a success.
+pushed() {
+  local got
+  got=$(find "$1" -maxdepth 1 -name '*.narinfo' | wc -l)
+  if [[ $got != "$2" ]]; then
+    echo "$3: $1 holds $got narinfos, expected $2: the run did not push; aborting" >&2
+    exit 1
+  fi
+}
 
 for r in $(seq "$RUNS"); do
-  d=$(fresh nix-zstd); t nix-zstd $NIX copy --to "file://$W/$d?compression=zstd&secret-key=$W/sk" "$BIG"
+  fresh nix-zstd; t nix-zstd $NIX copy --to "file://$W/$d?compression=zstd&secret-key=$W/sk" "$BIG"
+  pushed "$W/$d" "$BIG_N" nix-zstd
   rm -rf "$W"/nix-zstd-* "$W"/our-zstd-*
-  d=$(fresh our-zstd); t our-zstd $OURS "file://$W/$d" "$W/sk" zstd 2 "$BIG"
+  fresh our-zstd; t our-zstd $OURS "file://$W/$d" "$W/sk" zstd 2 "$BIG"
+  pushed "$W/$d" "$BIG_N" our-zstd
   LAST_ZSTD=$d
   if [[ $CLI == 1 ]]; then
-    d=$(fresh cli-zstd); t cli-zstd ./nix-aurora cache push -q --to "file://$W/$d" --secret-key-file "$W/sk" --jobs 2 "$BIG"
+    fresh cli-zstd; t cli-zstd ./nix-aurora cache push -q --to "file://$W/$d" --secret-key-file "$W/sk" --jobs 2 "$BIG"
+    pushed "$W/$d" "$BIG_N" cli-zstd
     rm -rf "$W/$d"
   fi
-  d=$(fresh nix-http); t nix-http $NIX copy --to "$HTTP/$d?compression=zstd&secret-key=$W/sk" "$SMALL"
-  d=$(fresh our-http); t our-http $OURS "$HTTP/$d" "$W/sk" zstd 2 "$SMALL"
+  fresh nix-http; t nix-http $NIX copy --to "$HTTP/$d?compression=zstd&secret-key=$W/sk" "$SMALL"
+  pushed "$W/nginx/www/$d" "$SMALL_N" nix-http
+  NIX_HTTP=$d
+  fresh our-http; t our-http $OURS "$HTTP/$d" "$W/sk" zstd 2 "$SMALL"
+  pushed "$W/nginx/www/$d" "$SMALL_N" our-http
+  LAST_HTTP=$d
   t our-repush $OURS "$HTTP/$d" "$W/sk" zstd 2 "$SMALL"
-  t nix-repush-diskcache $NIX copy --to "$HTTP/$d?compression=zstd&secret-key=$W/sk" "$SMALL"
-  t nix-repush-ttl0 $NIX copy --option narinfo-cache-positive-ttl 0 --to "$HTTP/$d?compression=zstd&secret-key=$W/sk" "$SMALL"
+  grep -q "^pushed 0 paths" "$W/out" || { echo "our re-push pushed something: $(cat "$W/out")" >&2; exit 1; }
+  t nix-repush-diskcache $NIX copy --to "$HTTP/$NIX_HTTP?compression=zstd&secret-key=$W/sk" "$SMALL"
+  t nix-repush-ttl0 $NIX copy --option narinfo-cache-positive-ttl 0 --to "$HTTP/$NIX_HTTP?compression=zstd&secret-key=$W/sk" "$SMALL"
   if [[ $CLI == 1 ]]; then
-    d=$(fresh cli-http); t cli-http ./nix-aurora cache push -q --to "$HTTP/$d" --secret-key-file "$W/sk" --jobs 2 "$SMALL"
+    fresh cli-http; t cli-http ./nix-aurora cache push -q --to "$HTTP/$d" --secret-key-file "$W/sk" --jobs 2 "$SMALL"
+    pushed "$W/nginx/www/$d" "$SMALL_N" cli-http
     t cli-repush ./nix-aurora cache push -q --to "$HTTP/$d" --secret-key-file "$W/sk" --jobs 2 "$SMALL"
   fi
+  rm -rf "$W/nginx/www/$NIX_HTTP"
 done
 
-LAST_HTTP=$(ls "$W/nginx/www" | grep our-http | tail -1)
 for r in $(seq "$XZ_RUNS"); do
   rm -rf "$W"/our-xz-*
-  d=$(fresh nix-xz); t nix-xz $NIX copy --to "file://$W/$d?compression=xz&secret-key=$W/sk" "$BIG"
+  fresh nix-xz; t nix-xz $NIX copy --to "file://$W/$d?compression=xz&secret-key=$W/sk" "$BIG"
+  pushed "$W/$d" "$BIG_N" nix-xz
   du -sb "$W/$d/nar" | awk '{print "nix-xz-bytes", $1}' >> "$W/times"; rm -rf "$W/$d"
-  d=$(fresh our-xz); t our-xz $OURS "file://$W/$d" "$W/sk" xz 2 "$BIG"
+  fresh our-xz; t our-xz $OURS "file://$W/$d" "$W/sk" xz 2 "$BIG"
+  pushed "$W/$d" "$BIG_N" our-xz
   du -sb "$W/$d/nar" | awk '{print "our-xz-bytes", $1}' >> "$W/times"
 done
 
