@@ -28,6 +28,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Builds a job with Nix: ONE {@code nix-build} of the job with the aurora.nix library, which builds
@@ -204,7 +206,16 @@ public final class NixJobEvaluator implements JobEvaluator {
     try {
       job = mapper.treeToValue(model.get("job"), Job.class);
     } catch (JsonMappingException e) {
-      throw new InvalidJobException(path(e), describe(e));
+      String path = path(e);
+      String message = describe(e);
+      // Model constructors say "<struct>.<field>: <problem>" and Jackson's path ends at the
+      // struct: the field goes on the path ("task.resources.cpu: must be > 0").
+      Matcher m = FIELD_MESSAGE.matcher(message);
+      if (e.getCause() instanceof IllegalArgumentException && m.matches()) {
+        path = path.equals("(job)") ? m.group(1).substring(1) : path + m.group(1);
+        message = m.group(2);
+      }
+      throw new InvalidJobException(path, message);
     } catch (JsonProcessingException e) {
       throw new InvalidJobException("(job)", e.getOriginalMessage());
     } catch (IllegalArgumentException e) {
@@ -227,6 +238,9 @@ public final class NixJobEvaluator implements JobEvaluator {
       throw new InvalidJobException("(job)", e.getMessage());
     }
   }
+
+  private static final Pattern FIELD_MESSAGE =
+      Pattern.compile("^[A-Za-z_]+((?:\\.[A-Za-z_]+|\\[\\d+\\])+): (.*)$", Pattern.DOTALL);
 
   private static String path(JsonMappingException e) {
     StringBuilder p = new StringBuilder();

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.nixaurora.api.InvalidJobException;
 import io.nixaurora.api.JobSource;
 import io.nixaurora.api.NixException;
 import io.nixaurora.api.event.EventListener;
@@ -55,6 +56,20 @@ class BadJobTest {
     assertEquals(
         tmp.resolve("job/default.nix") + ":8:29: Resources.cpu: expected a number, got a string",
         e.getMessage());
+  }
+
+  @Test
+  void aValueTheModelRefusesNamesTheFieldPath() throws Exception {
+    Path dir = Jobs.jobDir(tmp.resolve("job"), Jobs.HELLO_WORLD.replace("cpu = 1;", "cpu = 0;"));
+    InvalidJobException e =
+        assertThrows(
+            InvalidJobException.class,
+            () ->
+                Jobs.evaluator(tmp.resolve("cache"))
+                    .evaluate(JobSource.file(dir), EventListener.NONE));
+    assertEquals(1, e.violations().size(), e.getMessage());
+    assertEquals("task.resources.cpu", e.violations().get(0).path());
+    assertTrue(e.violations().get(0).message().startsWith("must be > 0"), e.getMessage());
   }
 
   @Test
