@@ -1,7 +1,9 @@
 package io.nixaurora.nix.cache;
 
 import com.github.luben.zstd.RecyclingBufferPool;
+import com.github.luben.zstd.Zstd;
 import com.github.luben.zstd.ZstdOutputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -99,6 +101,26 @@ public enum Compression {
       }
       default -> {
         return out;
+      }
+    }
+  }
+
+  /** {@code data} compressed, all in memory (for small NARs). */
+  public byte[] compress(byte[] data) throws IOException {
+    switch (this) {
+      case ZSTD -> {
+        // One frame, the same as the stream's (with the content size in its header).
+        return Zstd.compress(data, ZSTD_LEVEL);
+      }
+      case XZ -> {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(data.length / 2 + 64);
+        try (OutputStream xz = compress(out, data.length, 0)) {
+          xz.write(data);
+        }
+        return out.toByteArray();
+      }
+      default -> {
+        return data;
       }
     }
   }

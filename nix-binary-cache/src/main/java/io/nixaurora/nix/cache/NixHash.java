@@ -56,6 +56,11 @@ public final class NixHash {
     throw new IllegalArgumentException("hash '" + text + "' has the wrong length");
   }
 
+  /** The SHA-256 of {@code data}. */
+  public static NixHash sha256(byte[] data) {
+    return new NixHash(newDigest().digest(data));
+  }
+
   /** A fresh SHA-256 digest. */
   public static MessageDigest newDigest() {
     try {

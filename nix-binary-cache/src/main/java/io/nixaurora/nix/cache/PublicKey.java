@@ -4,13 +4,13 @@ import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
-import java.security.Signature;
 import java.security.spec.EdECPoint;
 import java.security.spec.EdECPublicKeySpec;
 import java.security.spec.NamedParameterSpec;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Objects;
+import org.bouncycastle.math.ec.rfc8032.Ed25519;
 
 /**
  * A Nix binary-cache public key, {@code NAME:base64(32-byte Ed25519 key)} as in {@code
@@ -20,7 +20,6 @@ public final class PublicKey {
 
   private final String name;
   private final byte[] key;
-  private final java.security.PublicKey jdkKey;
 
   PublicKey(String name, byte[] key) {
     this.name = SigningKey.checkName(name);
@@ -29,7 +28,9 @@ public final class PublicKey {
           "public key '" + name + "': expected 32 bytes, got " + key.length);
     }
     this.key = key.clone();
-    this.jdkKey = toJdk(this.key);
+    // The JDK decodes the point: a malformed key fails here, when it is read, not at the first
+    // signature check.
+    toJdk(this.key);
   }
 
   /** Parses {@code NAME:base64}; a trailing newline is allowed. */
@@ -76,14 +77,10 @@ public final class PublicKey {
     if (sig.length != 64) {
       return false;
     }
-    try {
-      Signature v = Signature.getInstance("Ed25519");
-      v.initVerify(jdkKey);
-      v.update(fingerprint.getBytes(StandardCharsets.UTF_8));
-      return v.verify(sig);
-    } catch (GeneralSecurityException e) {
-      return false;
-    }
+    // BouncyCastle's verify is several times faster than the JDK's (a publish confirms, and the
+    // verifier checks, one signature per path); both follow RFC 8032.
+    byte[] message = fingerprint.getBytes(StandardCharsets.UTF_8);
+    return Ed25519.verify(sig, 0, key, 0, message, 0, message.length);
   }
 
   /** RFC 8032 encoding (y little-endian, x parity in the top bit) to a JDK key. */

@@ -8,23 +8,21 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
-import java.security.PrivateKey;
 import java.security.SecureRandom;
-import java.security.Signature;
 import java.security.interfaces.EdECPrivateKey;
 import java.security.interfaces.EdECPublicKey;
-import java.security.spec.EdECPrivateKeySpec;
 import java.security.spec.NamedParameterSpec;
 import java.util.Arrays;
 import java.util.Base64;
+import org.bouncycastle.math.ec.rfc8032.Ed25519;
 
 /**
  * A Nix binary-cache secret key: {@code NAME:base64(64 bytes)}, the 64 bytes being libsodium's
  * secret key (32-byte seed, then the 32-byte public key), exactly as {@code nix-store
- * --generate-binary-cache-key} writes it. Signs with the JDK's Ed25519 (deterministic, RFC 8032).
+ * --generate-binary-cache-key} writes it. Signs with BouncyCastle's Ed25519 (deterministic, RFC
+ * 8032).
  *
  * <p>{@link #toString()} never shows the secret.
  */
@@ -33,19 +31,25 @@ public final class SigningKey {
   private final String name;
   private final byte[] seed;
   private final PublicKey publicKey;
-  private final PrivateKey jdkKey;
 
   private SigningKey(String name, byte[] seed, byte[] publicKey) {
     this.name = checkName(name);
+    if (seed.length != 32) {
+      throw new IllegalArgumentException("secret key '" + name + "': the seed must be 32 bytes");
+    }
     this.seed = seed.clone();
     this.publicKey = new PublicKey(name, publicKey);
-    try {
-      this.jdkKey =
-          KeyFactory.getInstance("Ed25519")
-              .generatePrivate(new EdECPrivateKeySpec(NamedParameterSpec.ED25519, this.seed));
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("the JDK has no Ed25519", e);
-    }
+  }
+
+  /**
+   * Loading BouncyCastle's Ed25519 (a signed jar, whose signature the JVM checks) and building its
+   * tables takes ~0.25 s of CPU: begin it in the background once a key is read, so that it runs
+   * while the closure is read from Nix rather than delaying the first signature.
+   */
+  private static void warmUpSigning() {
+    Thread warm = new Thread(Ed25519::precompute, "ed25519-precompute");
+    warm.setDaemon(true);
+    warm.start();
   }
 
   static String checkName(String name) {
@@ -105,6 +109,7 @@ public final class SigningKey {
           "secret key '" + key.name + "': its public half does not match its seed");
     }
     Arrays.fill(bytes, (byte) 0);
+    warmUpSigning();
     return key;
   }
 
@@ -158,14 +163,12 @@ public final class SigningKey {
 
   /** Signs {@code fingerprint}: returns {@code NAME:base64(64-byte signature)}. */
   public String sign(String fingerprint) {
-    try {
-      Signature s = Signature.getInstance("Ed25519");
-      s.initSign(jdkKey);
-      s.update(fingerprint.getBytes(StandardCharsets.UTF_8));
-      return name + ":" + Base64.getEncoder().encodeToString(s.sign());
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("Ed25519 signing failed", e);
-    }
+    // BouncyCastle's RFC 8032 Ed25519, given the public key (checked against the seed when the
+    // key was read): the JDK's Signature re-derives it on every call, which doubles the work.
+    byte[] message = fingerprint.getBytes(StandardCharsets.UTF_8);
+    byte[] signature = new byte[Ed25519.SIGNATURE_SIZE];
+    Ed25519.sign(seed, 0, publicKey.bytes(), 0, message, 0, message.length, signature, 0);
+    return name + ":" + Base64.getEncoder().encodeToString(signature);
   }
 
   /**

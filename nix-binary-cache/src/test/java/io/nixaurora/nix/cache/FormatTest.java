@@ -87,6 +87,45 @@ class FormatTest {
     assertFalse(key.toString().contains(SECRET.split(":")[1]));
   }
 
+  /**
+   * Signing and checking use BouncyCastle's Ed25519; the JDK's must agree both ways (random keys
+   * and messages), and a changed message, signature or key must not verify.
+   */
+  @Test
+  void signaturesAgreeWithTheJdksEd25519() throws Exception {
+    java.util.Random random = new java.util.Random(7);
+    for (int i = 0; i < 20; i++) {
+      SigningKey key = SigningKey.generate("k-" + i);
+      byte[] raw = new byte[1 + random.nextInt(300)];
+      random.nextBytes(raw);
+      String fp = "1;/nix/store/" + java.util.HexFormat.of().formatHex(raw);
+      String ours = key.sign(fp);
+      byte[] sig = java.util.Base64.getDecoder().decode(ours.substring(ours.indexOf(':') + 1));
+      // The JDK, given the same seed, produces the same (deterministic) signature.
+      byte[] seed =
+          java.util.Arrays.copyOfRange(
+              java.util.Base64.getDecoder()
+                  .decode(key.secretKeyText().substring(key.secretKeyText().indexOf(':') + 1)),
+              0,
+              32);
+      java.security.Signature jdk = java.security.Signature.getInstance("Ed25519");
+      jdk.initSign(
+          java.security.KeyFactory.getInstance("Ed25519")
+              .generatePrivate(
+                  new java.security.spec.EdECPrivateKeySpec(
+                      java.security.spec.NamedParameterSpec.ED25519, seed)));
+      jdk.update(fp.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      assertArrayEquals(jdk.sign(), sig);
+      PublicKey pub = key.publicKey();
+      assertTrue(pub.verifies(fp, ours));
+      assertFalse(pub.verifies(fp + "x", ours));
+      sig[random.nextInt(64)] ^= (byte) (1 << random.nextInt(8));
+      assertFalse(
+          pub.verifies(fp, key.name() + ":" + java.util.Base64.getEncoder().encodeToString(sig)));
+      assertFalse(SigningKey.generate(key.name()).publicKey().verifies(fp, ours));
+    }
+  }
+
   @Test
   void fingerprintOfNarInfoMatchesSpec() {
     NarInfo info =

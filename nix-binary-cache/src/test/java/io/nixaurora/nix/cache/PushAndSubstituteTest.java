@@ -101,7 +101,36 @@ class PushAndSubstituteTest {
     pushAndSubstitute(nginx.url("http-" + compression.nixName()), compression);
   }
 
+  /**
+   * Small NARs are built in memory, large ones stream through a staged file: the same closure
+   * pushed the second way (every NAR staged) must substitute and verify just the same.
+   */
+  @ParameterizedTest
+  @EnumSource(Compression.class)
+  void stagedFileNarsAreSubstitutedToo(Compression compression) throws Exception {
+    String file = "file://" + dir.resolve("staged-" + compression.nixName());
+    pushAndSubstitute(file, compression, 0);
+    pushAndSubstitute(nginx.url("staged-" + compression.nixName()), compression, 0);
+    TestNix.ok(
+        "nix",
+        "--extra-experimental-features",
+        "nix-command",
+        "store",
+        "verify",
+        "--store",
+        file,
+        "--trusted-public-keys",
+        key.publicKey().toString(),
+        "-r",
+        top.toString());
+  }
+
   private void pushAndSubstitute(String url, Compression compression) throws Exception {
+    pushAndSubstitute(url, compression, CachePusher.IN_MEMORY_NAR);
+  }
+
+  private void pushAndSubstitute(String url, Compression compression, long inMemoryLimit)
+      throws Exception {
     List<Event> events = Collections.synchronizedList(new ArrayList<>());
     try (BinaryCacheTarget target = BinaryCacheTarget.open(CacheUrl.parse(url), Optional.empty())) {
       CachePusher pusher =
@@ -111,6 +140,7 @@ class PushAndSubstituteTest {
               .signingKey(key)
               .compression(compression)
               .events(events::add)
+              .inMemoryNarLimit(inMemoryLimit)
               .build();
       PushSummary first = pusher.push(List.of(top));
       assertEquals(closure.size(), first.pushed(), first.toString());

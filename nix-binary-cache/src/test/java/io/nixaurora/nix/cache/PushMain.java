@@ -60,6 +60,12 @@ public final class PushMain {
               .signingKey(key)
               .compression(Compression.named(args[2]))
               .jobs(Integer.parseInt(args[3]))
+              .events(
+                  e -> {
+                    if (timing && e instanceof io.nixaurora.api.event.LogEvent l) {
+                      System.err.println(l.message());
+                    }
+                  })
               .build()
               .pushClosure(closure);
       System.out.println(s);
