@@ -24,11 +24,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -161,6 +164,9 @@ public final class CachePusher {
    */
   public PushSummary pushClosure(List<PathInfo> closure) throws CacheException {
     long start = System.nanoTime();
+    if (key.isPresent()) {
+      SigningKey.warmUpSigning();
+    }
     ensureCacheInfo();
     ExecutorService io = Executors.newFixedThreadPool(target.concurrency(), daemon("cache-io"));
     ExecutorService cpu = Executors.newFixedThreadPool(jobs, daemon("cache-nar"));
@@ -180,7 +186,11 @@ public final class CachePusher {
                   + millis(uploadStart - checkStart)
                   + " ms)"));
       Upload upload = new Upload(missing, io, cpu);
-      upload.run();
+      try {
+        upload.run();
+      } finally {
+        upload.closeCompressors();
+      }
       events.on(
           LogEvent.debug(
               "uploaded "
@@ -263,6 +273,14 @@ public final class CachePusher {
     private final AtomicLong bytesDone = new AtomicLong();
     private final AtomicInteger pathsDone = new AtomicInteger();
     private final long totalBytes;
+    private final Queue<Compression.Compressor> compressors = new ConcurrentLinkedQueue<>();
+    private final ThreadLocal<Compression.Compressor> compressor =
+        ThreadLocal.withInitial(
+            () -> {
+              Compression.Compressor c = compression.newCompressor();
+              compressors.add(c);
+              return c;
+            });
 
     Upload(List<PathInfo> missing, ExecutorService io, ExecutorService cpu) {
       this.missing = missing;
@@ -308,6 +326,24 @@ public final class CachePusher {
       }
     }
 
+    /**
+     * Frees the compression threads' native state once they are idle. After a success they are;
+     * after a failure one may still be finishing a NAR after its interrupt, and then its few MiB
+     * are left behind rather than freed under a running compressor.
+     */
+    void closeCompressors() {
+      cpu.shutdownNow();
+      try {
+        if (!cpu.awaitTermination(2, TimeUnit.SECONDS)) {
+          return;
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      compressors.forEach(Compression.Compressor::close);
+    }
+
     private Staged stage(PathInfo p) throws CacheException {
       if (failed.get()) {
         throw new CacheException(CacheException.Kind.FAILURE, "push cancelled");
@@ -326,7 +362,7 @@ public final class CachePusher {
         byte[] narBytes = nar.toByteArray();
         NixHash narHash = NixHash.sha256(narBytes);
         requireIntact(p, narHash, narBytes.length);
-        byte[] file = compression.compress(narBytes);
+        byte[] file = compressor.get().compress(narBytes);
         return new Staged(null, file, signedInfo(p, narHash, NixHash.sha256(file), file.length));
       } catch (IOException | IllegalArgumentException e) {
         throw new CacheException(

@@ -2,6 +2,7 @@ package io.nixaurora.nix.cache;
 
 import com.github.luben.zstd.RecyclingBufferPool;
 import com.github.luben.zstd.Zstd;
+import com.github.luben.zstd.ZstdCompressCtx;
 import com.github.luben.zstd.ZstdOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -103,6 +104,49 @@ public enum Compression {
         return out;
       }
     }
+  }
+
+  /**
+   * Compresses whole small NARs in memory for one thread at a time, reusing native state: a new
+   * zstd context per NAR allocates and clears its tables each time, which for hundreds of small
+   * paths costs more than compressing them.
+   */
+  public interface Compressor extends AutoCloseable {
+    /** {@code data} compressed, as one complete stream (a zstd frame, an xz stream). */
+    byte[] compress(byte[] data) throws IOException;
+
+    /** Frees native state; the compressor must not be in use. */
+    @Override
+    void close();
+  }
+
+  /** A new {@link Compressor}; close it when done. */
+  public Compressor newCompressor() {
+    if (this == ZSTD) {
+      ZstdCompressCtx ctx = new ZstdCompressCtx();
+      ctx.setLevel(ZSTD_LEVEL);
+      ctx.setContentSize(true);
+      return new Compressor() {
+        @Override
+        public byte[] compress(byte[] data) {
+          return ctx.compress(data);
+        }
+
+        @Override
+        public void close() {
+          ctx.close();
+        }
+      };
+    }
+    return new Compressor() {
+      @Override
+      public byte[] compress(byte[] data) throws IOException {
+        return Compression.this.compress(data);
+      }
+
+      @Override
+      public void close() {}
+    };
   }
 
   /** {@code data} compressed, all in memory (for small NARs). */

@@ -42,11 +42,13 @@ public final class SigningKey {
   }
 
   /**
-   * Loading BouncyCastle's Ed25519 (a signed jar, whose signature the JVM checks) and building its
-   * tables takes ~0.25 s of CPU: begin it in the background once a key is read, so that it runs
-   * while the closure is read from Nix rather than delaying the first signature.
+   * Begins loading BouncyCastle's Ed25519 in the background: the JVM checks the signature of its
+   * (signed) jar and the tables are built, ~0.25 s of CPU. A push calls this when it starts, so
+   * that the loading overlaps the existence checks and the first compression instead of delaying
+   * the first signature. (Started when the key is read instead, it held the class-loading locks the
+   * closure reading needed.)
    */
-  private static void warmUpSigning() {
+  static void warmUpSigning() {
     Thread warm = new Thread(Ed25519::precompute, "ed25519-precompute");
     warm.setDaemon(true);
     warm.start();
@@ -109,7 +111,6 @@ public final class SigningKey {
           "secret key '" + key.name + "': its public half does not match its seed");
     }
     Arrays.fill(bytes, (byte) 0);
-    warmUpSigning();
     return key;
   }
 
