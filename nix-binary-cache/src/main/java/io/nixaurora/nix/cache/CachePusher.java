@@ -163,6 +163,19 @@ public final class CachePusher {
    * returns it).
    */
   public PushSummary pushClosure(List<PathInfo> closure) throws CacheException {
+    return pushClosure(closure, null);
+  }
+
+  /**
+   * Pushes {@code closure} like {@link #pushClosure(List)}, and puts into {@code narInfos} the
+   * narinfo text of every path as this push found it in the cache or wrote it. Existence is then
+   * asked with a GET of the narinfo instead of a HEAD (as cheap for a small file), so a caller that
+   * checks the signatures afterwards needs no second round of requests.
+   *
+   * @param narInfos a thread-safe map, filled by the push (null: existence by HEAD, nothing kept)
+   */
+  public PushSummary pushClosure(List<PathInfo> closure, Map<StorePath, String> narInfos)
+      throws CacheException {
     long start = System.nanoTime();
     if (key.isPresent()) {
       SigningKey.warmUpSigning();
@@ -172,7 +185,7 @@ public final class CachePusher {
     ExecutorService cpu = Executors.newFixedThreadPool(jobs, daemon("cache-nar"));
     try {
       long checkStart = System.nanoTime();
-      List<PathInfo> missing = missing(closure, io);
+      List<PathInfo> missing = missing(closure, io, narInfos);
       long uploadStart = System.nanoTime();
       events.on(
           LogEvent.debug(
@@ -185,7 +198,7 @@ public final class CachePusher {
                   + " (asked in "
                   + millis(uploadStart - checkStart)
                   + " ms)"));
-      Upload upload = new Upload(missing, io, cpu);
+      Upload upload = new Upload(missing, io, cpu, narInfos);
       try {
         upload.run();
       } finally {
@@ -232,14 +245,22 @@ public final class CachePusher {
     }
   }
 
-  private List<PathInfo> missing(List<PathInfo> closure, ExecutorService io) throws CacheException {
+  private List<PathInfo> missing(
+      List<PathInfo> closure, ExecutorService io, Map<StorePath, String> narInfos)
+      throws CacheException {
     List<CompletableFuture<Boolean>> present = new ArrayList<>(closure.size());
     for (PathInfo p : closure) {
       present.add(
           CompletableFuture.supplyAsync(
               () -> {
                 try {
-                  return target.exists(NarInfo.key(p.path()));
+                  if (narInfos == null) {
+                    return target.exists(NarInfo.key(p.path()));
+                  }
+                  Optional<byte[]> text = target.read(NarInfo.key(p.path()));
+                  text.ifPresent(
+                      t -> narInfos.put(p.path(), new String(t, StandardCharsets.UTF_8)));
+                  return text.isPresent();
                 } catch (CacheException e) {
                   throw new CompletionException(e);
                 }
@@ -282,7 +303,14 @@ public final class CachePusher {
               return c;
             });
 
-    Upload(List<PathInfo> missing, ExecutorService io, ExecutorService cpu) {
+    private final Map<StorePath, String> narInfos;
+
+    Upload(
+        List<PathInfo> missing,
+        ExecutorService io,
+        ExecutorService cpu,
+        Map<StorePath, String> narInfos) {
+      this.narInfos = narInfos;
       this.missing = missing;
       this.io = io;
       this.cpu = cpu;
@@ -491,10 +519,14 @@ public final class CachePusher {
       if (failed.get()) {
         throw new CacheException(CacheException.Kind.FAILURE, "push cancelled");
       }
+      String text = info.toText();
       target.write(
           NarInfo.key(info.storePath()),
-          info.toText().getBytes(StandardCharsets.UTF_8),
+          text.getBytes(StandardCharsets.UTF_8),
           "text/x-nix-narinfo");
+      if (narInfos != null) {
+        narInfos.put(info.storePath(), text);
+      }
       events.on(
           new ProgressEvent(
               "push",

@@ -114,6 +114,36 @@ class BinaryCacheStoreProviderTest {
             .contains("Compression: xz"));
   }
 
+  /**
+   * The confirmation after a push checks the narinfos the push found (GET) or wrote, rather than
+   * asking the cache for each a second time: those texts must be exactly the cache's files.
+   */
+  @Test
+  void thePushKeepsEveryNarInfoItFoundOrWroteForTheConfirmation() throws Exception {
+    StorePath other = TestNix.buildClosure(dir, "provider-kept");
+    NixStore store = new NixStore(NixRunner.onPath());
+    var closure = store.closure(List.of(other));
+    SigningKey key = SigningKey.read(secretKey);
+    try (BinaryCacheTarget t =
+        BinaryCacheTarget.open(CacheUrl.parse(nginx.url("kept")), Optional.empty())) {
+      CachePusher pusher = CachePusher.builder().target(t).signingKey(key).build();
+      // A first push keeps what it wrote, a second one what it found.
+      for (int round = 0; round < 2; round++) {
+        Map<StorePath, String> seen = new java.util.concurrent.ConcurrentHashMap<>();
+        PushSummary s = pusher.pushClosure(closure, seen);
+        assertEquals(round == 0 ? closure.size() : 0, s.pushed(), s.toString());
+        assertEquals(closure.size(), seen.size());
+        for (var p : closure) {
+          assertEquals(
+              Files.readString(nginx.root.resolve("kept/" + p.path().hashPart() + ".narinfo")),
+              seen.get(p.path()));
+        }
+        BinaryCacheStoreProvider.confirmSigned(
+            t, closure.stream().map(p -> p.path()).toList(), key.publicKey(), seen);
+      }
+    }
+  }
+
   @Test
   void aPathPresentButUnsignedByOurKeyFailsTheConfirmation() throws Exception {
     StorePath other = TestNix.buildClosure(dir, "provider-unsigned");
