@@ -84,7 +84,9 @@ HTTP=http://127.0.0.1:$PORT
 # t NAME CMD… : wall seconds of CMD, appended to $W/times as "NAME seconds"
 t() {
   local name=$1; shift
-  local s e
+  local s e l1
+  read -r l1 _ < /proc/loadavg
+  echo "$l1" >> "$W/loads"   # 1-min load before each timed run: a busy machine shows here
   s=$(date +%s.%N)
   if ! "$@" >"$W/out" 2>"$W/err"; then cat "$W/out" "$W/err" >&2; exit 1; fi
   e=$(date +%s.%N)
@@ -165,6 +167,7 @@ echo "conformance: nix store verify and our verifier passed" >&2
 
 echo
 echo "closure: $BIG_N paths, $BIG_BYTES bytes (NAR); small: $SMALL_N paths; machine: $(nproc) cores, shared"
+sort -n "$W/loads" | awk '{a[NR]=$1} END {printf "1-min load average before the timed runs: min %s, median %s, max %s (%d runs); now: %s\n", a[1], a[int((NR+1)/2)], a[NR], NR, "'"$(cut -d' ' -f1-3 /proc/loadavg)"'"}'
 awk '
   { sum[$1] += $2; cnt[$1]++ }
   END {
@@ -181,7 +184,7 @@ awk '
       sum["nix-repush-ttl0"] / cnt["nix-repush-ttl0"], sum["our-repush"] / cnt["our-repush"],
       sum["our-repush-inproc"] / cnt["our-repush-inproc"];
     if (cnt["cli-zstd"]) {
-      printf "\n./nix-aurora cache push (launcher: SerialGC, C1 only, AppCDS):\n";
+      printf "\n./nix-aurora cache push (the launcher: its JVM flags and AppCDS archive):\n";
       printf "| case | nix copy (s) | nix-aurora CLI (s) | ratio |\n|---|---|---|---|\n";
       a = sum["nix-zstd"] / cnt["nix-zstd"]; b = sum["cli-zstd"] / cnt["cli-zstd"];
       printf "| zstd | %.2f | %.2f | %.2f |\n", a, b, b / a;
