@@ -177,9 +177,6 @@ public final class CachePusher {
   public PushSummary pushClosure(List<PathInfo> closure, Map<StorePath, String> narInfos)
       throws CacheException {
     long start = System.nanoTime();
-    if (key.isPresent()) {
-      SigningKey.warmUpSigning();
-    }
     ensureCacheInfo();
     ExecutorService io = Executors.newFixedThreadPool(target.concurrency(), daemon("cache-io"));
     ExecutorService cpu = Executors.newFixedThreadPool(jobs, daemon("cache-nar"));
@@ -248,19 +245,28 @@ public final class CachePusher {
   private List<PathInfo> missing(
       List<PathInfo> closure, ExecutorService io, Map<StorePath, String> narInfos)
       throws CacheException {
+    AtomicBoolean signerWarming = new AtomicBoolean();
     List<CompletableFuture<Boolean>> present = new ArrayList<>(closure.size());
     for (PathInfo p : closure) {
       present.add(
           CompletableFuture.supplyAsync(
               () -> {
                 try {
+                  boolean found;
                   if (narInfos == null) {
-                    return target.exists(NarInfo.key(p.path()));
+                    found = target.exists(NarInfo.key(p.path()));
+                  } else {
+                    Optional<byte[]> text = target.read(NarInfo.key(p.path()));
+                    text.ifPresent(
+                        t -> narInfos.put(p.path(), new String(t, StandardCharsets.UTF_8)));
+                    found = text.isPresent();
                   }
-                  Optional<byte[]> text = target.read(NarInfo.key(p.path()));
-                  text.ifPresent(
-                      t -> narInfos.put(p.path(), new String(t, StandardCharsets.UTF_8)));
-                  return text.isPresent();
+                  // The first missing path means signatures to make: load the signer now, while
+                  // the other checks run (a push that finds everything present never loads it).
+                  if (!found && key.isPresent() && !signerWarming.getAndSet(true)) {
+                    SigningKey.warmUpSigning();
+                  }
+                  return found;
                 } catch (CacheException e) {
                   throw new CompletionException(e);
                 }
