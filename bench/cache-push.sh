@@ -24,7 +24,7 @@ cleanup() {
   if [ "${#ROOTS[@]}" -gt 0 ] && [ -z "${BENCH_KEEP:-}" ]; then
     nix-store --delete $(nix-store -qR "${ROOTS[@]}") >/dev/null 2>&1 || true
   fi
-  [ -z "${BENCH_KEEP:-}" ] && rm -rf "$W"
+  if [ -z "${BENCH_KEEP:-}" ]; then rm -rf "$W"; fi
 }
 trap cleanup EXIT
 rm -rf "$W"; mkdir -p "$W"
