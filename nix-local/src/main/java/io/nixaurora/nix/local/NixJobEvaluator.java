@@ -1,11 +1,13 @@
 package io.nixaurora.nix.local;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.deser.DeserializationProblemHandler;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.nixaurora.api.BuiltJob;
 import io.nixaurora.api.InvalidJobException;
@@ -202,24 +204,23 @@ public final class NixJobEvaluator implements JobEvaluator {
   /** The model written by eval.nix: {@code {job, scripts, system}}. */
   BuiltJob read(JsonNode model) throws InvalidJobException {
     String builtFor = model.path("system").asText();
+    ModelViolations violations = new ModelViolations();
     Job job;
     try {
-      job = mapper.treeToValue(model.get("job"), Job.class);
+      job = mapper.readerFor(Job.class).withHandler(violations).readValue(model.get("job"));
     } catch (JsonMappingException e) {
-      String path = path(e);
-      String message = describe(e);
-      // Model constructors say "<struct>.<field>: <problem>" and Jackson's path ends at the
-      // struct: the field goes on the path ("task.resources.cpu: must be > 0").
-      Matcher m = FIELD_MESSAGE.matcher(message);
-      if (e.getCause() instanceof IllegalArgumentException && m.matches()) {
-        path = path.equals("(job)") ? m.group(1).substring(1) : path + m.group(1);
-        message = m.group(2);
-      }
-      throw new InvalidJobException(path, message);
-    } catch (JsonProcessingException e) {
-      throw new InvalidJobException("(job)", e.getOriginalMessage());
+      violations.add(path(e), describe(e), e.getCause() instanceof IllegalArgumentException);
+      throw new InvalidJobException(violations.list());
+    } catch (IOException e) {
+      throw new InvalidJobException("(job)", e.getMessage());
     } catch (IllegalArgumentException e) {
       throw new InvalidJobException("(job)", e.getMessage());
+    }
+    if (!violations.list().isEmpty()) {
+      throw new InvalidJobException(violations.list());
+    }
+    if (job == null) {
+      throw new InvalidJobException("(job)", "is missing");
     }
     Map<String, ProcessScript> scripts = new LinkedHashMap<>();
     Map<String, String> byName = new LinkedHashMap<>();
@@ -239,8 +240,75 @@ public final class NixJobEvaluator implements JobEvaluator {
     }
   }
 
-  private static final Pattern FIELD_MESSAGE =
-      Pattern.compile("^[A-Za-z_]+((?:\\.[A-Za-z_]+|\\[\\d+\\])+): (.*)$", Pattern.DOTALL);
+  /**
+   * Collects every value the model's constructors refuse instead of stopping at the first: the
+   * refused struct becomes null and reading goes on, so the job's other structs are checked too. A
+   * struct that is then refused only because a part of it was refused ("is required") is not
+   * reported again.
+   */
+  private static final class ModelViolations extends DeserializationProblemHandler {
+
+    /** Model constructors say "<struct>.<field>: <problem>". */
+    private static final Pattern FIELD_MESSAGE =
+        Pattern.compile("^[A-Za-z_]+((?:\\.[A-Za-z_]+|\\[\\d+\\])+): (.*)$", Pattern.DOTALL);
+
+    private final List<InvalidJobException.Violation> violations = new ArrayList<>();
+
+    @Override
+    public Object handleInstantiationProblem(
+        DeserializationContext ctxt, Class<?> instClass, Object argument, Throwable t) {
+      Throwable cause = t.getCause() == null ? t : t.getCause();
+      if (!(cause instanceof IllegalArgumentException || cause instanceof NullPointerException)) {
+        return NOT_HANDLED;
+      }
+      add(path(ctxt.getParser().getParsingContext()), String.valueOf(cause.getMessage()), true);
+      return null;
+    }
+
+    /** Adds a violation at {@code path} (the refused struct's) unless one inside it is known. */
+    void add(String structPath, String problem, boolean fromModel) {
+      String path = structPath;
+      String message = problem;
+      Matcher m = FIELD_MESSAGE.matcher(problem);
+      if (fromModel && m.matches()) {
+        // Jackson's path ends at the struct: the field goes on the path.
+        path = structPath.equals("(job)") ? m.group(1).substring(1) : structPath + m.group(1);
+        message = m.group(2);
+      }
+      String at = path;
+      boolean inside =
+          violations.stream()
+              .map(InvalidJobException.Violation::path)
+              .anyMatch(
+                  p ->
+                      at.equals("(job)")
+                          || p.equals(at)
+                          || p.startsWith(at + ".")
+                          || p.startsWith(at + "["));
+      if (!inside) {
+        violations.add(new InvalidJobException.Violation(path, message));
+      }
+    }
+
+    List<InvalidJobException.Violation> list() {
+      return violations;
+    }
+
+    /** {@code task.processes[1]} from the parser's context at the end of the refused struct. */
+    private static String path(JsonStreamContext context) {
+      StringBuilder path = new StringBuilder();
+      for (JsonStreamContext c = context; c != null && !c.inRoot(); c = c.getParent()) {
+        if (c.inArray()) {
+          path.insert(0, "[" + c.getCurrentIndex() + "]");
+        } else if (c.getCurrentName() != null) {
+          path.insert(
+              0,
+              (c.getParent() != null && !c.getParent().inRoot() ? "." : "") + c.getCurrentName());
+        }
+      }
+      return path.length() == 0 ? "(job)" : path.toString();
+    }
+  }
 
   private static String path(JsonMappingException e) {
     StringBuilder p = new StringBuilder();

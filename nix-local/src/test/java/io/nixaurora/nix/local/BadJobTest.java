@@ -10,6 +10,7 @@ import io.nixaurora.api.JobSource;
 import io.nixaurora.api.NixException;
 import io.nixaurora.api.event.EventListener;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,6 +32,13 @@ class BadJobTest {
     assertTrue(e.getMessage().startsWith(dir.resolve("default.nix").toString()), e.getMessage());
     assertFalse(e.getMessage().contains("--show-trace"), e.getMessage());
     return e;
+  }
+
+  private InvalidJobException invalid(Path dir) {
+    return assertThrows(
+        InvalidJobException.class,
+        () ->
+            Jobs.evaluator(tmp.resolve("cache")).evaluate(JobSource.file(dir), EventListener.NONE));
   }
 
   @Test
@@ -61,15 +69,28 @@ class BadJobTest {
   @Test
   void aValueTheModelRefusesNamesTheFieldPath() throws Exception {
     Path dir = Jobs.jobDir(tmp.resolve("job"), Jobs.HELLO_WORLD.replace("cpu = 1;", "cpu = 0;"));
-    InvalidJobException e =
-        assertThrows(
-            InvalidJobException.class,
-            () ->
-                Jobs.evaluator(tmp.resolve("cache"))
-                    .evaluate(JobSource.file(dir), EventListener.NONE));
+    InvalidJobException e = invalid(dir);
     assertEquals(1, e.violations().size(), e.getMessage());
     assertEquals("task.resources.cpu", e.violations().get(0).path());
     assertTrue(e.violations().get(0).message().startsWith("must be > 0"), e.getMessage());
+  }
+
+  @Test
+  void everyValueTheModelRefusesIsReportedAtOnce() throws Exception {
+    Path dir =
+        Jobs.jobDir(
+            tmp.resolve("job"),
+            Jobs.HELLO_WORLD
+                .replace("cpu = 1;", "cpu = 0;")
+                .replace(
+                    "(Process { name = \"hello_world\";",
+                    "(Process { max_failures = -1; name = \"hello_world\";"));
+    InvalidJobException e = invalid(dir);
+    // Not also "task: is required": the task was refused only for its parts.
+    assertEquals(
+        List.of("task.processes[0].max_failures", "task.resources.cpu"),
+        e.violations().stream().map(InvalidJobException.Violation::path).toList(),
+        e.getMessage());
   }
 
   @Test
