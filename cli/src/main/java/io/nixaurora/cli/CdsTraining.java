@@ -8,17 +8,23 @@ import io.nixaurora.api.model.Task;
 import io.nixaurora.api.model.Units;
 import io.nixaurora.compiler.JobCompiler;
 import io.nixaurora.compiler.JobJson;
+import java.io.PrintWriter;
+import java.io.Writer;
 import java.util.List;
 
 /**
- * The launcher's AppCDS training run ({@code -Dnixaurora.cds.training=true}): besides the whole
- * command model, loads the classes a {@code build} uses after Nix has answered (the model, the
- * compiler, Jackson), so later starts map them from the archive instead of loading them.
+ * The launcher's AppCDS training run ({@code -Dnixaurora.cds.training=true}), after the command the
+ * launcher trains with (a warm {@code build} of the hello_world example): loads the whole command
+ * model ({@code --help}) and the classes of a build that the example may not reach (the model read
+ * back, the compiler, the store providers), so later starts map them from the archive instead of
+ * loading them.
  */
 final class CdsTraining {
   private CdsTraining() {}
 
   static void run() throws Exception {
+    PrintWriter none = new PrintWriter(Writer.nullWriter());
+    Main.execute(Environment.system(), none, none, "--help");
     Job job =
         Job.builder()
             .key("devcluster", "vagrant", "devel", "training")
@@ -33,6 +39,9 @@ final class CdsTraining {
     List<?> problems = compiler.validate(job);
     String json = new JobJson().write(job);
     new ObjectMapper().readTree(json);
+    // Reading the model back is what the evaluator does with Nix's answer (Jackson's bean
+    // deserializers, the model's creators).
+    new JobJson().read(json);
     if (problems == null) {
       throw new IllegalStateException("unreachable");
     }
