@@ -436,7 +436,9 @@ public final class CachePusher {
       } catch (IOException | IllegalArgumentException e) {
         deleteQuietly(file);
         throw new CacheException(
-            CacheException.Kind.FAILURE, "cannot serialise " + p.path() + ": " + e.getMessage(), e);
+            CacheException.Kind.FAILURE,
+            "cannot serialise " + p.path() + " into " + stagingDir() + ": " + e.getMessage(),
+            e);
       } catch (CacheException e) {
         deleteQuietly(file);
         throw e;
