@@ -92,27 +92,28 @@ public final class BinaryCacheStoreProvider implements StoreProvider {
     for (ProcessScript s : job.scripts().values()) {
       roots.add(s.path());
     }
-    List<PathInfo> closure;
-    try {
-      closure = store.closure(roots);
-    } catch (NixException e) {
-      throw new StoreException(
-          "cannot read the closure of " + job.key() + ": " + e.getMessage(), e);
-    }
     // The narinfos as the push found (GET) or wrote them: the confirmation checks their signatures
     // without asking the cache for every path a second time.
     Map<StorePath, String> narInfos = new ConcurrentHashMap<>();
     try (BinaryCacheTarget target =
         BinaryCacheTarget.open(config.cacheUrl(), config.credentials())) {
-      PushSummary summary =
+      CachePusher pusher =
           CachePusher.builder()
+              .store(store)
               .target(target)
               .signingKey(key)
               .compression(config.compression())
               .jobs(config.jobs())
               .events(events)
-              .build()
-              .pushClosure(closure, narInfos);
+              .build();
+      List<PathInfo> closure;
+      try {
+        closure = pusher.closure(roots);
+      } catch (NixException e) {
+        throw new StoreException(
+            "cannot read the closure of " + job.key() + ": " + e.getMessage(), e);
+      }
+      PushSummary summary = pusher.pushClosure(closure, narInfos);
       List<StorePath> paths = closure.stream().map(PathInfo::path).toList();
       confirmSigned(target, paths, trusted, narInfos);
       events.on(LogEvent.debug("every path of " + job.key() + " is signed by " + trusted.name()));

@@ -71,6 +71,9 @@ public final class CachePusher {
   private final EventListener events;
   private final long inMemoryNarLimit;
 
+  /** The cache's nix-cache-info as {@link #closure} read it ahead, or null. */
+  private volatile Optional<byte[]> cacheInfoReadAhead;
+
   private CachePusher(Builder b) {
     this.store = b.store;
     this.target = Objects.requireNonNull(b.target, "target");
@@ -155,7 +158,40 @@ public final class CachePusher {
     if (store == null) {
       throw new IllegalStateException("CachePusher: no NixStore to read closures from");
     }
-    return pushClosure(store.closure(roots));
+    return pushClosure(closure(roots));
+  }
+
+  /**
+   * The closure of {@code roots} in dependency order, read with Nix while the first request to the
+   * cache (its {@code nix-cache-info}) sets up the connection, so the two waits overlap; the push
+   * that follows uses what that request read. Nothing is written to the cache.
+   *
+   * @throws NixException when Nix cannot read the closure (a root is not valid locally)
+   * @throws CacheException when the cache cannot be read
+   */
+  public List<PathInfo> closure(Collection<StorePath> roots) throws NixException, CacheException {
+    if (store == null) {
+      throw new IllegalStateException("CachePusher: no NixStore to read closures from");
+    }
+    CompletableFuture<Optional<byte[]>> info =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return target.read(CACHE_INFO);
+              } catch (CacheException e) {
+                throw new CompletionException(e);
+              }
+            });
+    List<PathInfo> closure = store.closure(roots);
+    try {
+      cacheInfoReadAhead = info.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof CacheException c) {
+        throw c;
+      }
+      throw e;
+    }
+    return closure;
   }
 
   /**
@@ -224,7 +260,8 @@ public final class CachePusher {
   }
 
   private void ensureCacheInfo() throws CacheException {
-    Optional<byte[]> info = target.read(CACHE_INFO);
+    Optional<byte[]> info =
+        cacheInfoReadAhead != null ? cacheInfoReadAhead : target.read(CACHE_INFO);
     if (info.isEmpty()) {
       target.write(
           CACHE_INFO, CACHE_INFO_CONTENT.getBytes(StandardCharsets.UTF_8), "text/x-nix-cache-info");

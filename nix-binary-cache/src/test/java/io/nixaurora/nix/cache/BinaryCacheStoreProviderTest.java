@@ -175,6 +175,20 @@ class BinaryCacheStoreProviderTest {
   }
 
   @Test
+  void aScriptNixDoesNotHaveIsRefusedAndTheCacheIsNotWritten() throws Exception {
+    // Nix reads the closure while the cache's nix-cache-info is read: a failure writes nothing.
+    StoreProvider p = provider(Map.of("cache_url", nginx.url("missing")));
+    StorePath gone = StorePath.of("/nix/store/" + "0".repeat(32) + "-never-built");
+    StoreException e =
+        assertThrows(
+            StoreException.class, () -> p.publish(job(gone, "x86_64-linux"), EventListener.NONE));
+    assertTrue(
+        e.getMessage().startsWith("cannot read the closure of devcluster/www-data/prod/hello"),
+        e.getMessage());
+    assertFalse(Files.exists(nginx.root.resolve("missing")));
+  }
+
+  @Test
   void aPublicKeyThatIsNotTheSecretKeysIsRefused() {
     StoreProvider p =
         provider(
