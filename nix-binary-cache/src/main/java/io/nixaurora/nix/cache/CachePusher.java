@@ -155,9 +155,6 @@ public final class CachePusher {
    * @throws CacheException when the cache refuses or fails, or a local path is corrupt
    */
   public PushSummary push(Collection<StorePath> roots) throws NixException, CacheException {
-    if (store == null) {
-      throw new IllegalStateException("CachePusher: no NixStore to read closures from");
-    }
     return pushClosure(closure(roots));
   }
 
