@@ -1,6 +1,5 @@
 package io.nixaurora.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nixaurora.api.model.Job;
 import io.nixaurora.api.model.Process;
 import io.nixaurora.api.model.Resources;
@@ -15,9 +14,10 @@ import java.util.List;
 /**
  * The launcher's AppCDS training run ({@code -Dnixaurora.cds.training=true}), after the command the
  * launcher trains with (a warm {@code build} of the hello_world example): loads the whole command
- * model ({@code --help}) and the classes of a build that the example may not reach (the model read
- * back, the compiler, the store providers), so later starts map them from the archive instead of
- * loading them.
+ * model ({@code --help}), then compiles a job built here, so the model, the compiler and Jackson
+ * are in the archive even when the training build fails (no Nix yet), and reads its JSON back as
+ * {@code run JOB.json} does. Later starts map these classes from the archive instead of loading
+ * them.
  */
 final class CdsTraining {
   private CdsTraining() {}
@@ -38,9 +38,6 @@ final class CdsTraining {
     JobCompiler compiler = new JobCompiler();
     List<?> problems = compiler.validate(job);
     String json = new JobJson().write(job);
-    new ObjectMapper().readTree(json);
-    // Reading the model back is what the evaluator does with Nix's answer (Jackson's bean
-    // deserializers, the model's creators).
     new JobJson().read(json);
     if (problems == null) {
       throw new IllegalStateException("unreachable");

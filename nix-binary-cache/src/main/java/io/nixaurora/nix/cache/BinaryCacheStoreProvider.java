@@ -129,12 +129,6 @@ public final class BinaryCacheStoreProvider implements StoreProvider {
     }
   }
 
-  /** Every path has a narinfo (for that path) with a valid signature by {@code key}. */
-  static void confirmSigned(BinaryCacheTarget target, List<StorePath> paths, PublicKey key)
-      throws CacheException {
-    confirmSigned(target, paths, key, Map.of());
-  }
-
   /**
    * Every path has a narinfo (for that path) with a valid signature by {@code key}; the text of
    * those in {@code known} (read or written by this push) is taken from there, the others' is read

@@ -71,7 +71,7 @@ public final class CachePusher {
   private final EventListener events;
   private final long inMemoryNarLimit;
 
-  /** The cache's nix-cache-info as {@link #closure} read it ahead, or null. */
+  /** The cache's nix-cache-info as {@link #closure} read it ahead for the next push, or null. */
   private volatile Optional<byte[]> cacheInfoReadAhead;
 
   private CachePusher(Builder b) {
@@ -257,8 +257,12 @@ public final class CachePusher {
   }
 
   private void ensureCacheInfo() throws CacheException {
-    Optional<byte[]> info =
-        cacheInfoReadAhead != null ? cacheInfoReadAhead : target.read(CACHE_INFO);
+    // Read ahead by closure() for this push only: a later push on this pusher asks again.
+    Optional<byte[]> info = cacheInfoReadAhead;
+    cacheInfoReadAhead = null;
+    if (info == null) {
+      info = target.read(CACHE_INFO);
+    }
     if (info.isEmpty()) {
       target.write(
           CACHE_INFO, CACHE_INFO_CONTENT.getBytes(StandardCharsets.UTF_8), "text/x-nix-cache-info");
@@ -501,8 +505,8 @@ public final class CachePusher {
     }
 
     /**
-     * The narinfo of {@code p}, signed. Signing is CPU work (the JDK's Ed25519 takes about a
-     * millisecond): it is done on the compression threads, not on the upload connections.
+     * The narinfo of {@code p}, signed. Signing is CPU work: it is done on the compression threads,
+     * not on the upload connections.
      */
     private NarInfo signedInfo(PathInfo p, NixHash narHash, NixHash fileHash, long fileSize) {
       NarInfo info =

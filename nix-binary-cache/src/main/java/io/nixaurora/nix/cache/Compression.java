@@ -1,7 +1,6 @@
 package io.nixaurora.nix.cache;
 
 import com.github.luben.zstd.RecyclingBufferPool;
-import com.github.luben.zstd.Zstd;
 import com.github.luben.zstd.ZstdCompressCtx;
 import com.github.luben.zstd.ZstdOutputStream;
 import java.io.ByteArrayOutputStream;
@@ -120,7 +119,7 @@ public enum Compression {
     void close();
   }
 
-  /** A new {@link Compressor}; close it when done. */
+  /** A new {@link Compressor} (zstd: one reused native context); close it when done. */
   public Compressor newCompressor() {
     if (this == ZSTD) {
       ZstdCompressCtx ctx = new ZstdCompressCtx();
@@ -141,7 +140,7 @@ public enum Compression {
     return new Compressor() {
       @Override
       public byte[] compress(byte[] data) throws IOException {
-        return Compression.this.compress(data);
+        return compressWhole(data);
       }
 
       @Override
@@ -149,24 +148,16 @@ public enum Compression {
     };
   }
 
-  /** {@code data} compressed, all in memory (for small NARs). */
-  public byte[] compress(byte[] data) throws IOException {
-    switch (this) {
-      case ZSTD -> {
-        // One frame, the same as the stream's (with the content size in its header).
-        return Zstd.compress(data, ZSTD_LEVEL);
-      }
-      case XZ -> {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(data.length / 2 + 64);
-        try (OutputStream xz = compress(out, data.length, 0)) {
-          xz.write(data);
-        }
-        return out.toByteArray();
-      }
-      default -> {
-        return data;
-      }
+  /** {@code data} compressed, all in memory, through the streaming compressor. */
+  private byte[] compressWhole(byte[] data) throws IOException {
+    if (this == NONE) {
+      return data;
     }
+    ByteArrayOutputStream out = new ByteArrayOutputStream(data.length / 2 + 64);
+    try (OutputStream compressed = compress(out, data.length, 0)) {
+      compressed.write(data);
+    }
+    return out.toByteArray();
   }
 
   /** A stream decompressing {@code in}. */

@@ -43,9 +43,10 @@ public final class SigningKey {
 
   /**
    * Begins loading BouncyCastle's Ed25519 in the background: the JVM checks the signature of its
-   * (signed) jar and the tables are built, ~0.25 s of CPU. A push calls this when it starts, so
-   * that the loading overlaps the existence checks and the first compression instead of delaying
-   * the first signature. (Started when the key is read instead, it held the class-loading locks the
+   * (signed) jar and the tables are built, ~0.25 s of CPU. A push calls this when its existence
+   * checks find the first missing path, so that the loading overlaps the remaining checks and the
+   * first compression instead of delaying the first signature (a push that finds everything present
+   * never loads it). (Started when the key is read instead, it held the class-loading locks the
    * closure reading needed.)
    */
   static void warmUpSigning() {

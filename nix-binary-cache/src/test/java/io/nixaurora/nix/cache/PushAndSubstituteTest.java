@@ -74,19 +74,7 @@ class PushAndSubstituteTest {
   void fileCacheIsSubstitutedByAFreshStore(Compression compression) throws Exception {
     String url = "file://" + dir.resolve("file-" + compression.nixName());
     pushAndSubstitute(url, compression);
-    // nix store verify is Nix's own conformance check of the cache (spec §4.4).
-    TestNix.ok(
-        "nix",
-        "--extra-experimental-features",
-        "nix-command",
-        "store",
-        "verify",
-        "--store",
-        url,
-        "--trusted-public-keys",
-        key.publicKey().toString(),
-        "-r",
-        top.toString());
+    nixStoreVerify(url);
     Path c = Path.of(url.substring(7));
     assertEquals(CachePusher.CACHE_INFO_CONTENT, Files.readString(c.resolve("nix-cache-info")));
     try (var files = Files.list(c.resolve("nar"))) {
@@ -111,6 +99,11 @@ class PushAndSubstituteTest {
     String file = "file://" + dir.resolve("staged-" + compression.nixName());
     pushAndSubstitute(file, compression, 0);
     pushAndSubstitute(nginx.url("staged-" + compression.nixName()), compression, 0);
+    nixStoreVerify(file);
+  }
+
+  /** Nix's own conformance check of the cache (spec §4.4) for the closure of {@code top}. */
+  private void nixStoreVerify(String url) throws Exception {
     TestNix.ok(
         "nix",
         "--extra-experimental-features",
@@ -118,7 +111,7 @@ class PushAndSubstituteTest {
         "store",
         "verify",
         "--store",
-        file,
+        url,
         "--trusted-public-keys",
         key.publicKey().toString(),
         "-r",
