@@ -27,7 +27,20 @@ final class BuildProgress implements Consumer<String> {
   /** Nix's notice that it waits for another Nix process's database lock: routine, not a warning. */
   private static final Pattern BUSY = Pattern.compile("SQLite database '[^']*' is busy");
 
+  /**
+   * A substituter Nix cannot reach: 2.8 to 2.26 print "warning: error: unable to download
+   * '<url>/nix-cache-info': <why>; retrying in 322 ms" four times, then the same without "error: "
+   * and the retry; 2.34 adds "(attempt 1/5)". Without network that is cache.nixos.org, the default.
+   */
+  private static final Pattern UNREACHABLE =
+      Pattern.compile(
+          "^warning: (?:error: )?unable to download '(.+?)/nix-cache-info': (.*?)(?:; retrying in .*)?$");
+
+  /** Nix's notices that an option or form will go away: for nix-aurora's developers, not users. */
+  private static final Pattern DEPRECATED = Pattern.compile("^warning: .*\\bdeprecated\\b");
+
   private final EventListener events;
+  private final java.util.Set<String> unreachable = new java.util.HashSet<>();
   private long buildTotal = -1;
   private long built;
   private long fetchTotal = -1;
@@ -54,7 +67,23 @@ final class BuildProgress implements Consumer<String> {
           new ProgressEvent(
               "substitute", m.group(1), fetched, fetchTotal, ProgressEvent.Unit.PATHS));
     }
-    if (line.startsWith("warning:") && !BUSY.matcher(line).find()) {
+    Matcher down = UNREACHABLE.matcher(line);
+    if (down.matches()) {
+      // Once per substituter, not once per retry.
+      if (unreachable.add(down.group(1))) {
+        events.on(
+            LogEvent.warn(
+                "nix: cannot reach the substituter "
+                    + down.group(1)
+                    + " ("
+                    + down.group(2).strip()
+                    + "); building without it"));
+      } else {
+        events.on(LogEvent.debug("nix: " + line));
+      }
+    } else if (line.startsWith("warning:")
+        && !BUSY.matcher(line).find()
+        && !DEPRECATED.matcher(line).find()) {
       events.on(LogEvent.warn("nix: " + line.substring("warning:".length()).strip()));
     } else if (!line.isBlank()) {
       events.on(LogEvent.debug("nix: " + line));

@@ -15,7 +15,7 @@ final class NixErrors {
   private NixErrors() {}
 
   static NixException from(String tool, int exit, String stderr) {
-    String clean = ANSI.matcher(stderr).replaceAll("");
+    String clean = NixMessages.normalise(ANSI.matcher(stderr).replaceAll(""));
     String message = errorText(clean);
     if (message.isEmpty()) {
       message = tool + " exited with status " + exit;

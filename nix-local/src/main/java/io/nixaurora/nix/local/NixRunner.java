@@ -21,6 +21,13 @@ import java.util.function.Consumer;
  */
 public final class NixRunner {
 
+  /**
+   * The version of each Nix bin directory, asked once per run: every runner for the same directory
+   * (the CLI makes several) shares the answer.
+   */
+  private static final java.util.concurrent.ConcurrentMap<Path, NixVersion> VERSIONS =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   private final Path binDirectory;
   private final Map<String, String> environment;
 
@@ -56,6 +63,28 @@ public final class NixRunner {
   /** The Nix bin directory. */
   public Path binDirectory() {
     return binDirectory;
+  }
+
+  /**
+   * The version of this Nix ({@code nix-store --version}), asked once per bin directory and run.
+   *
+   * @throws NixException when Nix is missing or names no version
+   */
+  public NixVersion version() throws NixException {
+    NixVersion known = VERSIONS.get(binDirectory);
+    if (known != null) {
+      return known;
+    }
+    String out = run("nix-store", List.of("--version")).stdoutText();
+    NixVersion version;
+    try {
+      version = NixVersion.parse(out);
+    } catch (IllegalArgumentException e) {
+      throw new NixException(
+          binDirectory.resolve("nix-store") + " --version: " + e.getMessage(), e);
+    }
+    VERSIONS.putIfAbsent(binDirectory, version);
+    return version;
   }
 
   /** The extra environment every Nix command gets. */

@@ -1,6 +1,5 @@
 package io.nixaurora.nix.local;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nixaurora.api.NixException;
 import io.nixaurora.api.StorePath;
@@ -12,7 +11,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -35,7 +33,8 @@ public final class NixStore {
 
   /**
    * The closure of {@code roots} with each path's metadata, read from Nix once ({@code nix
-   * path-info --json -r}), in dependency order: every path comes after all of its references.
+   * path-info --json -r}, in the format this Nix prints), in dependency order: every path comes
+   * after all of its references.
    *
    * @throws NixException when a root is not valid in the store
    */
@@ -43,20 +42,40 @@ public final class NixStore {
     if (roots.isEmpty()) {
       return List.of();
     }
-    List<String> args = new ArrayList<>(NIX_COMMAND);
-    args.addAll(List.of("path-info", "--json", "-r"));
-    roots.stream().map(StorePath::toString).sorted().distinct().forEach(args::add);
-    NixRunner.Result result = runner.run("nix", args);
+    // Ask for the format explicitly where Nix has the option: without it 2.34 warns that --json
+    // alone is deprecated. --offline: a path that is not valid is not looked up in substituters
+    // (Nix 2.19+ would try cache.nixos.org, five times, before saying so).
+    boolean explicitFormat = runner.version().atLeast(2, 33);
+    NixRunner.Result result;
+    try {
+      result = runner.run("nix", pathInfoArguments(roots, explicitFormat));
+    } catch (NixException e) {
+      if (!explicitFormat || !e.getMessage().contains("'--json-format'")) {
+        throw e;
+      }
+      result = runner.run("nix", pathInfoArguments(roots, false));
+    }
     Map<StorePath, PathInfo> byPath = new TreeMap<>();
     try {
-      for (JsonNode node : json.readTree(result.stdout())) {
-        PathInfo info = parse(node);
+      for (PathInfo info : PathInfoJson.parse(json.readTree(result.stdout()))) {
         byPath.put(info.path(), info);
       }
     } catch (IOException | IllegalArgumentException e) {
       throw new NixException("cannot read `nix path-info --json`: " + e.getMessage(), e);
     }
     return dependencyOrder(byPath);
+  }
+
+  private static List<String> pathInfoArguments(
+      Collection<StorePath> roots, boolean explicitFormat) {
+    List<String> args = new ArrayList<>(NIX_COMMAND);
+    args.addAll(List.of("path-info", "--offline", "--json"));
+    if (explicitFormat) {
+      args.addAll(List.of("--json-format", "2"));
+    }
+    args.add("-r");
+    roots.stream().map(StorePath::toString).sorted().distinct().forEach(args::add);
+    return args;
   }
 
   /** Whether {@code path} is valid (present and registered) in the local store. */
@@ -78,32 +97,6 @@ public final class NixStore {
    */
   public void addRoot(Path root, StorePath path) throws NixException {
     runner.run("nix-store", List.of("--add-root", root.toString(), "--realise", path.toString()));
-  }
-
-  private static PathInfo parse(JsonNode node) {
-    if (!node.hasNonNull("path") || !node.path("valid").asBoolean(true)) {
-      throw new IllegalArgumentException(
-          "path " + node.path("path").asText("?") + " is not valid in the local store");
-    }
-    List<StorePath> refs = new ArrayList<>();
-    node.path("references").forEach(r -> refs.add(StorePath.of(r.asText())));
-    refs.sort(null);
-    List<String> sigs = new ArrayList<>();
-    node.path("signatures").forEach(s -> sigs.add(s.asText()));
-    Optional<StorePath> deriver =
-        node.hasNonNull("deriver")
-            ? Optional.of(StorePath.of(node.get("deriver").asText()))
-            : Optional.empty();
-    Optional<String> ca =
-        node.hasNonNull("ca") ? Optional.of(node.get("ca").asText()) : Optional.empty();
-    return new PathInfo(
-        StorePath.of(node.get("path").asText()),
-        node.path("narHash").asText(),
-        node.path("narSize").asLong(),
-        refs,
-        deriver,
-        sigs,
-        ca);
   }
 
   /** Orders paths so that each comes after its references (sorted by name among equals). */
