@@ -25,18 +25,25 @@ import picocli.CommandLine.Spec;
     description = {
       "Builds JOB with Nix (every package and one process script per process) and prints the"
           + " Aurora configuration: one nix_init_<process> per process, ordered before it.",
-      "JOB is a .nix file or a directory holding default.nix. The init command is the job's"
-          + " cluster's store provider's; nothing is pushed or submitted."
+      "JOB is a .nix file or a directory holding default.nix, or DIR#NAME: the output"
+          + " auroraJobs.<system>.NAME of the flake in DIR, whose pkgs is the flake's locked"
+          + " nixpkgs input. The init command is the job's cluster's store provider's; nothing is"
+          + " pushed or submitted."
     },
     footerHeading = "%nExamples:%n",
     footer = {
       "  nix-aurora build examples/hello_world",
       "  nix-aurora build examples/hello_world --out hello_world.json",
+      "  nix-aurora build 'examples/flake#hello'",
+      "  nix-aurora build job.nix --nixpkgs ~/src/nixpkgs",
       "  nix-aurora build job.nix --store binary-cache --json | jq .scripts"
     })
 public final class BuildCommand implements Callable<Integer> {
 
-  @Parameters(index = "0", paramLabel = "JOB", description = "A .nix file or a directory.")
+  @Parameters(
+      index = "0",
+      paramLabel = "JOB",
+      description = "A .nix file, a directory, or DIR#NAME (a job in a flake).")
   String job;
 
   @Option(

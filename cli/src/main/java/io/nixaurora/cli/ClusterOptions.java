@@ -1,6 +1,7 @@
 package io.nixaurora.cli;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Option;
@@ -26,8 +27,21 @@ public final class ClusterOptions {
       description = "Override one setting, e.g. --set daemon=true (repeatable).")
   List<String> sets = new ArrayList<>();
 
+  @Option(
+      names = "--nixpkgs",
+      paramLabel = "PATH|FLAKE",
+      description =
+          "The job's pkgs: a nixpkgs checkout (a path) or a flake reference such as"
+              + " github:NixOS/nixpkgs/<rev> (overrides the nixpkgs setting; flake jobs use their"
+              + " flake's locked nixpkgs input).")
+  String nixpkgs;
+
   /** The overrides, checked by {@link Configuration#forCluster}. */
   Map<String, String> overrides() throws CliException {
-    return Configuration.overrides(store, submitter, sets);
+    Map<String, String> out = new LinkedHashMap<>(Configuration.overrides(store, submitter, sets));
+    if (nixpkgs != null) {
+      out.put(Setting.NIXPKGS.key(), nixpkgs);
+    }
+    return out;
   }
 }

@@ -40,7 +40,10 @@ public final class DiffCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "KEY", description = "CLUSTER/ROLE/ENV/NAME")
   String key;
 
-  @Parameters(index = "1", paramLabel = "JOB", description = "A .nix file or a directory.")
+  @Parameters(
+      index = "1",
+      paramLabel = "JOB",
+      description = "A .nix file, a directory, or DIR#NAME (a job in a flake).")
   String job;
 
   @Option(names = "--json", description = "Print the diff as JSON.")

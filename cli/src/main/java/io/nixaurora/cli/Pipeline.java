@@ -109,9 +109,24 @@ public final class Pipeline {
     return Optional.empty();
   }
 
-  /** Builds the job with Nix (one nix-build) and reads back the model. */
-  public BuiltJob evaluate(JobSource source) throws NixException, InvalidJobException {
-    return Evaluation.evaluate(localNixBinDirectory(), source, events);
+  /**
+   * Builds the job with Nix (one nix-build) and reads back the model. A file job's {@code pkgs} is
+   * the {@code nixpkgs} setting when set; a flake job's is its flake's locked nixpkgs input, so
+   * {@code --nixpkgs} with a flake job is refused rather than silently ignored.
+   */
+  public BuiltJob evaluate(JobSource source)
+      throws NixException, InvalidJobException, CliException {
+    if (source instanceof JobSource.FlakeJob flake
+        && "command line".equals(config.sources().get(Setting.NIXPKGS.key()))) {
+      throw CliException.configuration(
+          "--nixpkgs does not apply to the flake job "
+              + flake
+              + ": its pkgs is the flake's own nixpkgs input, pinned by its flake.lock",
+          "leave out --nixpkgs, or point the flake's nixpkgs input elsewhere and run nix flake"
+              + " lock");
+    }
+    return Evaluation.evaluate(
+        localNixBinDirectory(), source, Evaluation.nixpkgs(config, environment), events);
   }
 
   /**

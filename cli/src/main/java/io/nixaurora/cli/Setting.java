@@ -38,7 +38,11 @@ public enum Setting {
   CONNECT_TIMEOUT_SECONDS("connect_timeout_seconds", Type.INTEGER, "scheduler connect timeout"),
   REQUEST_TIMEOUT_SECONDS("request_timeout_seconds", Type.INTEGER, "scheduler request timeout"),
   RETRY_BUDGET_SECONDS("retry_budget_seconds", Type.INTEGER, "how long to retry the scheduler"),
-  OWNER("owner", Type.STRING, "the owner recorded on updates");
+  OWNER("owner", Type.STRING, "the owner recorded on updates"),
+  NIXPKGS(
+      "nixpkgs",
+      Type.STRING,
+      "pkgs of file jobs: a nixpkgs path or flake reference (default: <nixpkgs> on NIX_PATH)");
 
   /** The JSON type of a setting. */
   public enum Type {

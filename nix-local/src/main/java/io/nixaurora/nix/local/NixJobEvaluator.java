@@ -44,10 +44,16 @@ import java.util.regex.Pattern;
  * }</pre>
  *
  * <p>A job file is a function of {@code { aurora, pkgs, system, ... }} returning a {@code Job} or
- * {@code Service}. {@code pkgs} is {@code import <nixpkgs> {}} when {@code <nixpkgs>} is on
- * NIX_PATH, and nix-aurora's small offline stand-in otherwise (reported as an info event). A job
- * built in Java ({@link JobSource.JavaJob}) is rendered into a Nix expression for the same library
- * and built the same way.
+ * {@code Service}. {@code pkgs} is the pinned package set when one is given ({@link #withNixpkgs}:
+ * a nixpkgs path or flake reference), else {@code import <nixpkgs> {}} when {@code <nixpkgs>} is on
+ * NIX_PATH, else nix-aurora's small offline stand-in (reported as an info event). A job built in
+ * Java ({@link JobSource.JavaJob}) is rendered into a Nix expression for the same library and built
+ * the same way.
+ *
+ * <p>A job in a flake ({@link JobSource.FlakeJob}, {@code DIR#NAME}) is the flake's output {@code
+ * auroraJobs.<system>.<NAME>}, a job function or a job; its {@code pkgs} is the flake's own {@code
+ * nixpkgs} input as {@code flake.lock} pins it ({@code legacyPackages.<system>}, else the input
+ * imported), whatever {@link #withNixpkgs} says. The lock file is checked, never written.
  *
  * <p>Nix's errors become a {@link NixException} whose message starts with the file and line Nix
  * named ({@code /jobs/web/default.nix:7:30: Process: unknown attribute 'cmdlin' (did you mean
@@ -59,6 +65,7 @@ public final class NixJobEvaluator implements JobEvaluator {
   private final NixRunner runner;
   private final NixLibrary library;
   private final String system;
+  private final Nixpkgs nixpkgs;
   private final ObjectMapper mapper =
       JsonMapper.builder()
           .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -72,13 +79,14 @@ public final class NixJobEvaluator implements JobEvaluator {
    * library}, building for this machine's system.
    */
   public NixJobEvaluator(NixRunner runner, NixLibrary library) {
-    this(runner, library, null);
+    this(runner, library, null, null);
   }
 
-  private NixJobEvaluator(NixRunner runner, NixLibrary library, String system) {
+  private NixJobEvaluator(NixRunner runner, NixLibrary library, String system, Nixpkgs nixpkgs) {
     this.runner = Objects.requireNonNull(runner, "runner");
     this.library = Objects.requireNonNull(library, "library");
     this.system = system;
+    this.nixpkgs = nixpkgs;
   }
 
   /** An evaluator for the Nix on PATH, with the library in the user's cache directory. */
@@ -92,7 +100,21 @@ public final class NixJobEvaluator implements JobEvaluator {
    */
   public NixJobEvaluator forSystem(String system) {
     Systems.requireWellFormed(system);
-    return new NixJobEvaluator(runner, library, system);
+    return new NixJobEvaluator(runner, library, system, nixpkgs);
+  }
+
+  /**
+   * An evaluator whose file and Java jobs get {@code nixpkgs} as {@code pkgs} instead of {@code
+   * <nixpkgs>} from NIX_PATH (null: NIX_PATH, else the offline stand-in). Flake jobs always use
+   * their flake's locked nixpkgs input.
+   */
+  public NixJobEvaluator withNixpkgs(Nixpkgs nixpkgs) {
+    return new NixJobEvaluator(runner, library, system, nixpkgs);
+  }
+
+  /** The pinned package set, if one was given ({@link #withNixpkgs}). */
+  public Optional<Nixpkgs> nixpkgs() {
+    return Optional.ofNullable(nixpkgs);
   }
 
   /** The system jobs are built for, if one was chosen ({@link #forSystem}). */
@@ -107,7 +129,10 @@ public final class NixJobEvaluator implements JobEvaluator {
     Objects.requireNonNull(events, "events");
     if (source instanceof JobSource.NixFile file) {
       Path path = jobFile(file.path());
-      return build(path, path.toString(), null, events);
+      return build(fileArguments(path), path.toString(), null, events);
+    }
+    if (source instanceof JobSource.FlakeJob flake) {
+      return buildFlake(flake, events);
     }
     JobSource.JavaJob java = (JobSource.JavaJob) source;
     String expression =
@@ -118,7 +143,7 @@ public final class NixJobEvaluator implements JobEvaluator {
       Path file = dir.resolve("job.nix");
       Files.writeString(file, expression, StandardCharsets.UTF_8);
       String label = "Java job " + JobLabel.of(java.job());
-      return build(file, label, file.toString(), events);
+      return build(fileArguments(file), label, file.toString(), events);
     } catch (IOException e) {
       throw new NixException("cannot write the Nix expression of a Java job: " + e.getMessage(), e);
     } finally {
@@ -136,16 +161,59 @@ public final class NixJobEvaluator implements JobEvaluator {
 
   /** The arguments of the one {@code nix-build} for {@code jobFile} (for benchmarks and docs). */
   public List<String> nixBuildArguments(Path jobFile) {
+    return fileArguments(jobFile);
+  }
+
+  private List<String> fileArguments(Path jobFile) {
+    List<String> args = new ArrayList<>();
+    if (nixpkgs instanceof Nixpkgs.Flake) {
+      args.addAll(FlakeJobs.EXPERIMENTAL);
+    }
+    args.addAll(commonArguments());
+    args.addAll(List.of("--argstr", "jobFile", jobFile.toString()));
+    if (nixpkgs instanceof Nixpkgs.Imported imported) {
+      args.addAll(List.of("--argstr", "nixpkgsPath", imported.path().toString()));
+    } else if (nixpkgs instanceof Nixpkgs.Flake flake) {
+      args.addAll(List.of("--argstr", "nixpkgsFlake", flake.ref()));
+    }
+    return args;
+  }
+
+  private List<String> commonArguments() {
     List<String> args = new ArrayList<>();
     args.add("--no-out-link");
     args.add("-Q");
     args.add(library.evalNix().toString());
-    args.addAll(List.of("--argstr", "jobFile", jobFile.toString()));
     args.addAll(List.of("--argstr", "libDir", library.directory().toString()));
     if (system != null) {
       args.addAll(List.of("--argstr", "system", system));
     }
     return args;
+  }
+
+  /**
+   * A flake job: the lock file is checked first (one {@code nix flake metadata}, about 0.1 s), then
+   * the one build reads the flake at its locked URL.
+   */
+  private BuiltJob buildFlake(JobSource.FlakeJob job, EventListener events)
+      throws NixException, InvalidJobException {
+    FlakeJobs.Resolved flake = FlakeJobs.resolve(job);
+    FlakeJobs.Locked locked = FlakeJobs.checkLock(runner, flake);
+    List<String> args = new ArrayList<>(FlakeJobs.EXPERIMENTAL);
+    args.addAll(commonArguments());
+    args.addAll(List.of("--argstr", "flake", locked.url()));
+    args.addAll(List.of("--argstr", "flakeJob", job.name()));
+    String label = flake.display() + "#" + job.name();
+    if (nixpkgs != null) {
+      events.on(
+          LogEvent.debug(
+              label + ": pkgs is the flake's nixpkgs input; the nixpkgs setting is not used"));
+    }
+    try {
+      return build(args, label, null, events, flake);
+    } catch (NixException e) {
+      throw FlakeJobs.inUserTerms(e, locked, flake);
+    }
   }
 
   private static Path jobFile(Path path) throws NixException {
@@ -163,13 +231,24 @@ public final class NixJobEvaluator implements JobEvaluator {
     return abs;
   }
 
-  private BuiltJob build(Path jobFile, String label, String renderedFile, EventListener events)
+  private BuiltJob build(
+      List<String> arguments, String label, String renderedFile, EventListener events)
+      throws NixException, InvalidJobException {
+    return build(arguments, label, renderedFile, events, null);
+  }
+
+  private BuiltJob build(
+      List<String> arguments,
+      String label,
+      String renderedFile,
+      EventListener events,
+      FlakeJobs.Resolved flake)
       throws NixException, InvalidJobException {
     events.on(LogEvent.debug("building " + label + " with " + runner.binDirectory()));
     BuildProgress progress = new BuildProgress(events);
     NixRunner.Result result;
     try {
-      result = runner.run("nix-build", nixBuildArguments(jobFile), null, progress);
+      result = runner.run("nix-build", arguments, null, progress);
     } catch (NixException e) {
       throw BuildErrors.describe(e, label, renderedFile);
     }
@@ -183,10 +262,20 @@ public final class NixJobEvaluator implements JobEvaluator {
     } catch (IOException e) {
       throw new NixException("cannot read the built job model " + out + ": " + e.getMessage(), e);
     }
+    if (model.hasNonNull("flake_error")) {
+      // eval.nix found no such output (or no nixpkgs input): one line naming the flake.
+      String where = flake == null ? label : flake.display() + "/flake.nix";
+      throw new NixException(
+          where + ": " + model.get("flake_error").asText() + " (job " + label + ")", where, true);
+    }
+    if (model.hasNonNull("pkgs_source")) {
+      events.on(LogEvent.debug(label + ": pkgs is " + model.get("pkgs_source").asText()));
+    }
     if (model.path("offline_packages").asBoolean(false)) {
       events.on(
           LogEvent.info(
-              "<nixpkgs> is not on NIX_PATH: pkgs is nix-aurora's offline stand-in package set"));
+              "<nixpkgs> is not on NIX_PATH: pkgs is nix-aurora's offline stand-in package set"
+                  + " (pin a nixpkgs with --nixpkgs, or use a flake)"));
     }
     BuiltJob built = read(model);
     events.on(

@@ -1,31 +1,93 @@
-# The one build nix-aurora runs for a job: evaluates the job file with the aurora library and a
-# package set, builds every process script (and so every package the cmdlines use), and writes
-# the job model as JSON into one store path, which the tool reads back.
+# The one build nix-aurora runs for a job: evaluates the job with the aurora library and a package
+# set, builds every process script (and so every package the cmdlines use), and writes the job
+# model as JSON into one store path, which the tool reads back.
 #
-# Arguments (given by the tool with --arg/--argstr):
-#   jobFile    the job's file: a function of { aurora, pkgs, system, ... } returning a Job or
-#              Service (an absolute path, as a string or a path)
-#   libDir     the directory holding aurora.nix and offline-pkgs.nix (likewise)
-#   system     the Nix system to build for (default: this machine's)
-{ jobFile, libDir, system ? builtins.currentSystem }:
+# Arguments (given by the tool with --argstr; "" means not given):
+#   jobFile       the job's file: a function of { aurora, pkgs, system, ... } returning a Job or
+#                 Service (an absolute path)
+#   flake         or a flake reference (already checked against its flake.lock by the tool) and
+#   flakeJob      the job's name in it: the output auroraJobs.<system>.<flakeJob>, a job function
+#                 or a job. Its pkgs is the flake's `nixpkgs` input (legacyPackages.<system>, else
+#                 the input imported). Needs --extra-experimental-features 'nix-command flakes'.
+#   nixpkgsPath   pkgs = import nixpkgsPath { inherit system; } (a nixpkgs checkout, say)
+#   nixpkgsFlake  pkgs = the flake's legacyPackages.<system> (needs flakes, like `flake`)
+#   libDir        the directory holding aurora.nix and offline-pkgs.nix
+#   system        the Nix system to build for (default: this machine's)
+#
+# Without nixpkgsPath/nixpkgsFlake, a file job's pkgs is <nixpkgs> from NIX_PATH, else the small
+# offline stand-in (see offline-pkgs.nix).
+#
+# A flake job whose output is missing is not a Nix error: the model holds `flake_error`, one line
+# the tool reports as it is (Nix's own error texts and traces differ between versions).
+{ jobFile ? "", flake ? "", flakeJob ? "", nixpkgsPath ? "", nixpkgsFlake ? ""
+, libDir, system ? builtins.currentSystem }:
 let
   # Given as strings (--argstr), so that any file name works.
   asPath = p: if builtins.isPath p then p else /. + p;
   lib = asPath libDir;
   aurora = import (lib + "/aurora.nix");
+  names = attrs: builtins.concatStringsSep ", " (builtins.attrNames attrs);
 
-  # <nixpkgs> when it is on NIX_PATH, else the small offline stand-in (see offline-pkgs.nix).
-  hasNixpkgs = builtins.any
+  # A nixpkgs flake: its legacyPackages for the system, else the flake's source imported.
+  flakePkgs = f:
+    if f ? legacyPackages && f.legacyPackages ? ${system} then f.legacyPackages.${system}
+    else import f.outPath { inherit system; };
+
+  hasNixPathNixpkgs = builtins.any
     (e: e.prefix == "nixpkgs"
         || (e.prefix == "" && builtins.pathExists (e.path + "/nixpkgs")))
     builtins.nixPath;
-  pkgs =
-    if hasNixpkgs then import <nixpkgs> { inherit system; }
-    else import (lib + "/offline-pkgs.nix") { inherit system; };
 
-  value = import (asPath jobFile);
+  fileJobPkgs =
+    if nixpkgsPath != "" then {
+      pkgs = import (asPath nixpkgsPath) { inherit system; };
+      source = "nixpkgs ${nixpkgsPath}";
+    } else if nixpkgsFlake != "" then {
+      pkgs = flakePkgs (builtins.getFlake nixpkgsFlake);
+      source = "nixpkgs flake ${nixpkgsFlake}";
+    } else if hasNixPathNixpkgs then {
+      pkgs = import <nixpkgs> { inherit system; };
+      source = "<nixpkgs> from NIX_PATH";
+    } else {
+      pkgs = import (lib + "/offline-pkgs.nix") { inherit system; };
+      source = "offline";
+    };
+
+  theFlake = builtins.getFlake flake;
+  flakeJobs = theFlake.auroraJobs or null;
+  flakeInputs = theFlake.inputs or { };
+  flakeValue = flakeJobs.${system}.${flakeJob};
+  # Whether the job function names pkgs (a function of { pkgs, ... }).
+  takesPkgs =
+    builtins.isFunction flakeValue && (builtins.functionArgs flakeValue) ? pkgs;
+  flakeError =
+    if flakeJobs == null then
+      "has no output auroraJobs (a job is auroraJobs.${system}.${flakeJob})"
+    else if !(builtins.isAttrs flakeJobs) || !(flakeJobs ? ${system}) then
+      "has no output auroraJobs.${system}"
+      + (if builtins.isAttrs flakeJobs then " (it has auroraJobs.{${names flakeJobs}})" else "")
+    else if !(flakeJobs.${system} ? ${flakeJob}) then
+      "has no output auroraJobs.${system}.${flakeJob} (its jobs: ${names flakeJobs.${system}})"
+    else if takesPkgs && !(flakeInputs ? nixpkgs) then
+      "has no nixpkgs input, but auroraJobs.${system}.${flakeJob} takes pkgs"
+      + " (add inputs.nixpkgs.url to flake.nix, then run nix flake lock)"
+    else null;
+  nixpkgsInput = flakeInputs.nixpkgs;
+  flakeJobPkgs = {
+    pkgs =
+      if flakeInputs ? nixpkgs then flakePkgs nixpkgsInput
+      else throw "${flake} has no nixpkgs input, so its jobs get no pkgs";
+    source = "the flake's nixpkgs input"
+      + (if flakeInputs ? nixpkgs
+         then " (" + (nixpkgsInput.sourceInfo.rev or nixpkgsInput.sourceInfo.narHash or "?") + ")"
+         else "");
+  };
+
+  isFlake = flake != "";
+  chosen = if isFlake then flakeJobPkgs else fileJobPkgs;
+  value = if isFlake then flakeValue else import (asPath jobFile);
   job =
-    if builtins.isFunction value then value { inherit aurora pkgs system; }
+    if builtins.isFunction value then value { inherit aurora system; inherit (chosen) pkgs; }
     else value;
 
   built = aurora.build { inherit job system; };
@@ -33,9 +95,14 @@ let
   model = {
     inherit (built) job system;
     scripts = builtins.mapAttrs (_: s: "${s}") built.scripts;
-    offline_packages = !hasNixpkgs;
+    offline_packages = chosen.source == "offline";
+    pkgs_source = chosen.source;
   };
 in
-aurora.textFile system
-  "aurora-job-${built.job.cluster}-${built.job.role}-${built.job.environment}-${built.job.name}.json"
-  (builtins.toJSON model)
+if isFlake && flakeError != null then
+  aurora.textFile system "aurora-flake-job-error.json"
+    (builtins.toJSON { flake_error = flakeError; inherit system; })
+else
+  aurora.textFile system
+    "aurora-job-${built.job.cluster}-${built.job.role}-${built.job.environment}-${built.job.name}.json"
+    (builtins.toJSON model)
