@@ -7,22 +7,49 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The executor's {@code data}: the job serialised the way Aurora's client does it (aurora-spec
- * §3.2): pystachio's {@code json_dumps()} of the interpolated {@code MesosJob} minus {@code
- * update_config} and {@code instances}. Every schema default is written, Empty fields are left out,
- * and keys come in CPython 2.7 dict order, which follows from each struct's field order in Aurora's
- * schema files through pystachio's chain of dicts (class body → TYPEMAP → schema data → {@code
- * get()}).
+ * The job as Aurora's client sees it after loading and interpolation, and the executor's {@code
+ * data}: pystachio's {@code json_dumps()} of the interpolated {@code MesosJob} minus {@code
+ * update_config} and {@code instances} (aurora-spec §3.2). Every schema default is written, Empty
+ * fields are left out.
+ *
+ * <p>Key order is CPython 2.7 dict order, and it depends on the pystachio <em>class</em> a struct
+ * value has, not only on its type: a struct class written in a schema file ({@code class
+ * Process(Struct)}) builds its TYPEMAP from the class body's namespace dict, while the class
+ * pystachio makes for a field's type (deserialized from {@code type_parameters()}) builds it from
+ * the <em>sorted</em> attribute names. Both then go through {@code TYPEMAP} → {@code _schema_data}
+ * → {@code get()}, each a dict built by insertion ({@link PyDictOrder}). Which class a value has
+ * depends on how the job was loaded ({@link Origin}):
+ *
+ * <ul>
+ *   <li>{@code --read-json}: {@code Job(dict)} is the schema's class; every nested value is coerced
+ *       to its field's (sorted) class.
+ *   <li>an {@code .aurora} file: every struct the author wrote with its constructor keeps the
+ *       schema's class; defaults are always the sorted class (they are deserialized with the
+ *       TYPEMAP).
+ * </ul>
+ *
+ * <p>Templates are bound as pystachio binds them: a reference is looked up in the struct that holds
+ * the string, then in each enclosing struct (so {@code {{name}}} in a process is the process's
+ * name, in a job's {@code contact} the job's), then in the client's standard bindings ({@code
+ * mesos.role}, {@code mesos.cluster}, {@code thermos.user}); the value's text replaces the
+ * reference and the string is interpolated again until nothing changes. What stays unbound must be
+ * the executor's ({@code mesos.instance}, {@code mesos.hostname}, {@code thermos.task_id}, {@code
+ * thermos.ports[NAME]}).
  *
  * <p>Deterministic: the same job JSON always gives the same string.
  */
@@ -35,6 +62,14 @@ final class ExecutorData {
     InvalidJob(String message) {
       super(message);
     }
+  }
+
+  /** How the reference client loaded the job, which decides the struct classes (see above). */
+  enum Origin {
+    /** {@code aurora job create --read-json}. */
+    READ_JSON,
+    /** An {@code .aurora} file with every struct written with its constructor. */
+    DSL
   }
 
   private enum Kind {
@@ -58,13 +93,30 @@ final class ExecutorData {
    */
   private record Field(String name, Kind kind, String type, JsonNode defaultValue) {}
 
+  /** A struct value: its schema name and whether its class is the schema's own (body order). */
+  private record StructClass(String name, boolean body) {}
+
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
-  /** Aurora HEAD's schema (aurora-spec §1.2/§1.3), fields in source order. */
+  /** Aurora 0.22's schema (apache/aurora/config/schema/base.py), fields in source order. */
   private static final Map<String, List<Field>> SCHEMA = new HashMap<>();
 
-  private static final Map<String, List<String>> SCHEMA_DATA_ORDER = new HashMap<>();
+  /** {@code _schema_data} order of the schema file's class of each struct. */
+  private static final Map<String, List<String>> BODY_ORDER = new HashMap<>();
+
+  /** {@code _schema_data} order of the class pystachio deserializes for a field's type. */
+  private static final Map<String, List<String>> SORTED_ORDER = new HashMap<>();
+
+  /**
+   * The alternatives of each Choice field that {@code --read-json} loads: pystachio 0.8.5 tries
+   * only the first one on a dict (the others fail with "Unknown schema attribute").
+   */
+  private static final Map<String, String> FIRST_ALTERNATIVE =
+      Map.of(
+          "container", "Container",
+          "update_config.update_strategy", "QueueUpdateStrategy",
+          "sla_policy", "CoordinatorSlaPolicy");
 
   static {
     struct(
@@ -238,57 +290,124 @@ final class ExecutorData {
   private static void struct(String name, Field... fields) {
     SCHEMA.put(name, List.of(fields));
     // The class body's namespace dict gets __module__ first, then each field in source order;
-    // pystachio then builds TYPEMAP from its items() and _schema_data from TYPEMAP's items().
+    // pystachio builds the parameters from its items(), TYPEMAP from the parameters and
+    // _schema_data from TYPEMAP's items().
     List<String> body = new ArrayList<>();
     body.add("__module__");
+    List<String> names = new ArrayList<>();
     for (Field field : fields) {
       body.add(field.name());
+      names.add(field.name());
     }
     List<String> parameters = new ArrayList<>(PyDictOrder.order(body));
     parameters.remove("__module__");
-    List<String> typemap = PyDictOrder.order(parameters);
-    SCHEMA_DATA_ORDER.put(name, PyDictOrder.order(typemap));
+    BODY_ORDER.put(name, PyDictOrder.order(PyDictOrder.order(parameters)));
+    // type_parameters() sorts the attributes; the deserialized class's TYPEMAP follows them.
+    List<String> sorted = new ArrayList<>(names);
+    sorted.sort(null); // the names are ASCII: String order is Python's str order
+    SORTED_ORDER.put(name, PyDictOrder.order(PyDictOrder.order(sorted)));
   }
 
-  /** The references the executor binds at run time (aurora-spec §1.4); they pass through. */
+  /** The references the executor binds at run time (aurora-spec §1.4); they stay unbound. */
   private static final Pattern EXECUTOR_BOUND =
       Pattern.compile(
-          "\\{\\{(mesos\\.instance|mesos\\.hostname|thermos\\.task_id|thermos\\.ports\\[[^\\]]+\\])\\}\\}");
+          "mesos\\.instance|mesos\\.hostname|thermos\\.task_id|thermos\\.ports\\[[^\\]]+\\]");
 
-  private static final Pattern MUSTACHE = Pattern.compile("\\{\\{(.*?)\\}\\}");
+  /** pystachio's MustacheParser: {@code {{ref}}}, {@code {{&ref}}} escapes. */
+  private static final Pattern MUSTACHE = Pattern.compile("\\{\\{(&)?([^{}]+?)(?:&)?\\}\\}");
 
-  private final String role;
-  private final String cluster;
+  /** pystachio's Ref grammar. */
+  private static final Pattern REF_COMPONENT =
+      Pattern.compile("\\.([^\\d\\W]\\w*)|\\[([\\w\\-./]+)\\]", Pattern.UNICODE_CHARACTER_CLASS);
 
-  private ExecutorData(String role, String cluster) {
-    this.role = role;
-    this.cluster = cluster;
+  /** AuroraConfig.standard_bindings: the deprecated names, bound after every struct's fields. */
+  private static final Map<String, String> STANDARD_BINDINGS =
+      Map.of("mesos.role", "{{role}}", "mesos.cluster", "{{cluster}}", "thermos.user", "{{role}}");
+
+  private static final int MAX_ITERATIONS = 100;
+
+  private final Origin origin;
+  private final Map<JsonNode, StructClass> classes = new IdentityHashMap<>();
+
+  private ExecutorData(Origin origin) {
+    this.origin = origin;
   }
 
   /**
-   * The {@code data} string for a job JSON object (after the tier backfill).
-   *
-   * @throws InvalidJob naming the field for JSON Aurora's client would not load
+   * The Choice fields whose alternative {@code --read-json} cannot load (paths such as {@code
+   * container}), empty when the real client can read the job from JSON.
    */
+  static List<String> unloadableChoices(JsonNode job) {
+    List<String> out = new ArrayList<>();
+    for (Map.Entry<String, String> choice : new java.util.TreeMap<>(FIRST_ALTERNATIVE).entrySet()) {
+      JsonNode value = job;
+      for (String part : choice.getKey().split("\\.")) {
+        value = value == null ? null : value.get(part);
+      }
+      if (value != null && value.isObject() && !fits(choice.getValue(), value)) {
+        out.add(choice.getKey());
+      }
+    }
+    return out;
+  }
+
+  /** How the reference client would load this job: from JSON when it can, else from an .aurora. */
+  static Origin originOf(JsonNode job) {
+    return unloadableChoices(job).isEmpty() ? Origin.READ_JSON : Origin.DSL;
+  }
+
+  /**
+   * The job as the client converts it: every default filled in, every template the client binds
+   * bound (after the tier backfill).
+   *
+   * @throws InvalidJob naming the field for JSON Aurora's client would not load or bind
+   */
+  static Loaded load(ObjectNode job) throws InvalidJob {
+    ExecutorData data = new ExecutorData(originOf(job));
+    ObjectNode loaded = data.struct("MesosJob", job, "", true, false);
+    data.interpolate(loaded, new ArrayList<>(), "");
+    return new Loaded(data, loaded);
+  }
+
+  /** A loaded, interpolated job. */
+  static final class Loaded {
+    private final ExecutorData data;
+    private final ObjectNode job;
+
+    private Loaded(ExecutorData data, ObjectNode job) {
+      this.data = data;
+      this.job = job;
+    }
+
+    /** The job with defaults and bindings; keys in no particular order. */
+    ObjectNode job() {
+      return job;
+    }
+
+    /** How the reference client loads the job. */
+    Origin origin() {
+      return data.origin;
+    }
+
+    /** The executor's {@code data}: the job minus {@code update_config} and {@code instances}. */
+    String executorData() {
+      return PythonJson.dumps(data.ordered(job, Set.of("update_config", "instances")));
+    }
+  }
+
+  /** The {@code data} string for a job JSON object (after the tier backfill). */
   static String of(ObjectNode job) throws InvalidJob {
-    ObjectNode copy = job.deepCopy();
-    copy.remove("update_config");
-    copy.remove("instances");
-    ExecutorData data =
-        new ExecutorData(copy.path("role").asText(""), copy.path("cluster").asText(""));
-    JsonNode value = data.struct("MesosJob", copy, "", true);
-    return PythonJson.dumps(value);
+    return load(job).executorData();
   }
 
-  /** The job with every default filled in, as pystachio sees it (keys in dict order). */
-  static ObjectNode withDefaults(ObjectNode job) throws InvalidJob {
-    ExecutorData data =
-        new ExecutorData(job.path("role").asText(""), job.path("cluster").asText(""));
-    return data.struct("MesosJob", job, "", false);
-  }
+  // ---- loading: defaults and struct classes ----
 
-  private ObjectNode struct(String name, JsonNode input, String path, boolean dropAliased)
-      throws InvalidJob {
+  /**
+   * @param body whether this value has the schema file's class
+   * @param inDefault whether this value comes from a schema default (always the sorted class)
+   */
+  private ObjectNode struct(
+      String name, JsonNode input, String path, boolean body, boolean inDefault) throws InvalidJob {
     if (!input.isObject()) {
       throw new InvalidJob(label(path) + ": expected an object for " + name);
     }
@@ -304,79 +423,46 @@ final class ExecutorData {
             label(join(path, key)) + ": unknown key (Unknown schema attribute " + key + ")");
       }
     }
-    Map<String, JsonNode> values = new HashMap<>();
+    ObjectNode out = NODES.objectNode();
+    classes.put(out, new StructClass(name, body));
     for (Field field : fields) {
-      if (dropAliased
-          && (field.name().equals("update_config") || field.name().equals("instances"))) {
-        continue; // filter_aliased_fields sets them Empty: left out, defaults and all
-      }
       JsonNode given = input.get(field.name());
       String fieldPath = join(path, field.name());
       JsonNode value;
       if (given != null && !given.isNull()) {
-        value = convert(field, given, fieldPath);
+        value = convert(field, given, fieldPath, inDefault);
       } else if (field.defaultValue() != null) {
-        value = convert(field, field.defaultValue(), fieldPath);
+        value = convert(field, field.defaultValue(), fieldPath, true);
+      } else if (name.equals("MesosJob") && field.name().equals("name")) {
+        value = NODES.textNode("{{task.name}}");
+      } else if (name.equals("Task") && field.name().equals("name")) {
+        value = NODES.textNode("{{processes[0].name}}");
       } else {
         continue;
       }
-      if (value != null) {
-        values.put(field.name(), value);
-      }
-    }
-    resolveTemplates(name, values, path);
-    ObjectNode out = NODES.objectNode();
-    List<String> present = new ArrayList<>();
-    for (String key : SCHEMA_DATA_ORDER.get(name)) {
-      if (values.containsKey(key)) {
-        present.add(key);
-      }
-    }
-    for (String key : PyDictOrder.order(present)) {
-      out.set(key, values.get(key));
+      out.set(field.name(), value);
     }
     return out;
   }
 
-  /** The schema's own template defaults: job name, task name and the announcer's portmap. */
-  private void resolveTemplates(String struct, Map<String, JsonNode> values, String path)
-      throws InvalidJob {
-    if (struct.equals("Task") && !values.containsKey("name")) {
-      JsonNode processes = values.get("processes");
-      if (processes == null || processes.isEmpty()) {
-        throw new InvalidJob(label(join(path, "processes")) + ": is required");
-      }
-      values.put("name", processes.get(0).get("name"));
-    }
-    if (struct.equals("MesosJob") && !values.containsKey("name")) {
-      JsonNode task = values.get("task");
-      if (task != null && task.has("name")) {
-        values.put("name", task.get("name"));
-      }
-    }
-    if (struct.equals("Announcer")) {
-      ObjectNode portmap = (ObjectNode) values.get("portmap");
-      String primary = values.get("primary_port").textValue();
-      for (Iterator<Map.Entry<String, JsonNode>> it = portmap.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> entry = it.next();
-        if (entry.getValue().textValue().equals("{{primary_port}}")) {
-          entry.setValue(NODES.textNode(primary));
-        }
-      }
-    }
+  /** The class a nested value gets: the schema's own only for a constructor in an .aurora file. */
+  private boolean nestedBody(boolean inDefault) {
+    return origin == Origin.DSL && !inDefault;
   }
 
-  private JsonNode convert(Field field, JsonNode given, String path) throws InvalidJob {
+  private JsonNode convert(Field field, JsonNode given, String path, boolean inDefault)
+      throws InvalidJob {
     return switch (field.kind()) {
-      case STRUCT -> struct(field.type(), given, path, false);
-      case CHOICE -> choice(field.type().split(","), given, path);
-      case LIST -> list(field.type(), given, path);
-      case STRING_MAP -> stringMap(given, path, field.name().equals("portmap"));
+      case STRUCT -> struct(field.type(), given, path, nestedBody(inDefault), inDefault);
+      case CHOICE -> choice(field.type().split(","), given, path, inDefault);
+      case LIST -> list(field.type(), given, path, inDefault);
+      case STRING_MAP -> stringMap(given, path);
       default -> scalar(field.kind(), given, path);
     };
   }
 
-  private JsonNode list(String element, JsonNode given, String path) throws InvalidJob {
+  private JsonNode list(String element, JsonNode given, String path, boolean inDefault)
+      throws InvalidJob {
     if (!given.isArray()) {
       throw new InvalidJob(label(path) + ": expected a list");
     }
@@ -388,7 +474,7 @@ final class ExecutorData {
       } else if (element.equals("INTEGER")) {
         out.add(scalar(Kind.INTEGER, given.get(i), itemPath));
       } else {
-        out.add(struct(element, given.get(i), itemPath, false));
+        out.add(struct(element, given.get(i), itemPath, nestedBody(inDefault), inDefault));
       }
     }
     return out;
@@ -398,8 +484,7 @@ final class ExecutorData {
    * A {@code Map(String, String)}: json.loads builds a dict in text order, pystachio copies it
    * ({@code dict.copy()}), keeps its items as a tuple and {@code get()} rebuilds a dict from it.
    */
-  private JsonNode stringMap(JsonNode given, String path, boolean templatesAllowed)
-      throws InvalidJob {
+  private JsonNode stringMap(JsonNode given, String path) throws InvalidJob {
     if (!given.isObject()) {
       throw new InvalidJob(label(path) + ": expected an object of strings");
     }
@@ -408,23 +493,19 @@ final class ExecutorData {
     List<String> tuple = PyDictOrder.insertedInOrder(textOrder).copy().keys();
     ObjectNode out = NODES.objectNode();
     for (String key : PyDictOrder.order(tuple)) {
-      JsonNode value = given.get(key);
-      if (templatesAllowed && value.isTextual() && value.textValue().equals("{{primary_port}}")) {
-        out.put(key, value.textValue());
-      } else {
-        out.set(key, scalar(Kind.STRING, value, path + "[" + key + "]"));
-      }
+      out.set(key, scalar(Kind.STRING, given.get(key), path + "[" + key + "]"));
     }
     return out;
   }
 
-  private JsonNode choice(String[] alternatives, JsonNode given, String path) throws InvalidJob {
+  private JsonNode choice(String[] alternatives, JsonNode given, String path, boolean inDefault)
+      throws InvalidJob {
     if (!given.isObject()) {
       throw new InvalidJob(label(path) + ": expected an object");
     }
     for (String alternative : alternatives) {
       if (fits(alternative, given)) {
-        return struct(alternative, given, path, false);
+        return struct(alternative, given, path, nestedBody(inDefault), inDefault);
       }
     }
     throw new InvalidJob(
@@ -460,7 +541,7 @@ final class ExecutorData {
     switch (kind) {
       case STRING -> {
         if (given.isTextual()) {
-          return NODES.textNode(interpolate(given.textValue(), path));
+          return given;
         }
         if (given.isNumber() || given.isBoolean()) {
           return NODES.textNode(given.asText());
@@ -522,36 +603,268 @@ final class ExecutorData {
     }
   }
 
+  // ---- interpolation ----
+
+  /** Interpolates every string under {@code node}; {@code scopes} are the enclosing structs. */
+  private void interpolate(JsonNode node, List<ObjectNode> scopes, String path) throws InvalidJob {
+    boolean isStruct = classes.containsKey(node);
+    if (isStruct) {
+      scopes.add((ObjectNode) node);
+    }
+    try {
+      if (node.isObject()) {
+        ObjectNode object = (ObjectNode) node;
+        List<String> keys = new ArrayList<>();
+        object.fieldNames().forEachRemaining(keys::add);
+        for (String key : keys) {
+          String child = isStruct ? join(path, key) : path + "[" + key + "]";
+          JsonNode value = object.get(key);
+          if (value.isTextual()) {
+            object.set(key, NODES.textNode(bind(value.textValue(), scopes, child)));
+          } else {
+            interpolate(value, scopes, child);
+          }
+        }
+      } else if (node.isArray()) {
+        ArrayNode array = (ArrayNode) node;
+        for (int i = 0; i < array.size(); i++) {
+          String child = path + "[" + i + "]";
+          if (array.get(i).isTextual()) {
+            array.set(i, NODES.textNode(bind(array.get(i).textValue(), scopes, child)));
+          } else {
+            interpolate(array.get(i), scopes, child);
+          }
+        }
+      }
+    } finally {
+      if (isStruct) {
+        scopes.remove(scopes.size() - 1);
+      }
+    }
+  }
+
   /**
-   * Binds what Aurora's client binds ({@code mesos.role}, {@code mesos.cluster}, {@code
-   * thermos.user}), leaves what the executor binds, and refuses any other template.
+   * MustacheParser.resolve in the scopes of the string's own place; what stays unbound must be the
+   * executor's.
    */
-  private String interpolate(String text, String path) throws InvalidJob {
+  private String bind(String text, List<ObjectNode> scopes, String path) throws InvalidJob {
     if (!text.contains("{{")) {
       return text;
     }
-    Matcher m = MUSTACHE.matcher(text);
-    StringBuilder out = new StringBuilder();
-    while (m.find()) {
-      String ref = m.group(1);
-      String replacement;
-      if (ref.equals("mesos.role") || ref.equals("thermos.user")) {
-        replacement = role;
-      } else if (ref.equals("mesos.cluster")) {
-        replacement = cluster;
-      } else if (EXECUTOR_BOUND.matcher(m.group()).matches()) {
-        replacement = m.group();
-      } else {
+    String stream = resolveAll(text, scopes, true, path);
+    Matcher left = MUSTACHE.matcher(stream);
+    while (left.find()) {
+      if (!EXECUTOR_BOUND.matcher(left.group(2)).matches()) {
         throw new InvalidJob(
             label(path)
                 + ": contains unbound variable {{"
-                + ref
-                + "}} (Aurora's client refuses it)");
+                + left.group(2)
+                + "}} (Aurora's client refuses it: Config contains unbound variables)");
       }
-      m.appendReplacement(out, Matcher.quoteReplacement(replacement));
     }
-    m.appendTail(out);
-    return out.toString();
+    return stream;
+  }
+
+  /**
+   * Replaces every reference found in {@code scopes} (innermost last) by its value's text, again
+   * until nothing more resolves (MustacheParser.resolve); unresolved references stay.
+   *
+   * @param standard whether the client's standard bindings follow the scopes (they are bound on the
+   *     job, so a string reached by dereferencing a struct's field does not see them)
+   */
+  private String resolveAll(String text, List<ObjectNode> scopes, boolean standard, String path)
+      throws InvalidJob {
+    String stream = text;
+    for (int iteration = 0; ; iteration++) {
+      if (iteration >= MAX_ITERATIONS) {
+        throw new InvalidJob(
+            label(path) + ": Unable to interpolate " + text + "!  Maximum replacements reached.");
+      }
+      Matcher m = MUSTACHE.matcher(stream);
+      StringBuilder out = new StringBuilder();
+      boolean changed = false;
+      while (m.find()) {
+        if (m.group(1) != null) {
+          throw new InvalidJob(
+              label(path)
+                  + ": '{{&"
+                  + m.group(2)
+                  + "}}' escapes a template, which Aurora's client binds again on a later pass;"
+                  + " write the text it should become instead");
+        }
+        String value = resolve(m.group(2), scopes, standard, path);
+        if (value == null || value.equals(m.group())) {
+          m.appendReplacement(out, Matcher.quoteReplacement(m.group()));
+        } else {
+          changed = true;
+          m.appendReplacement(out, Matcher.quoteReplacement(value));
+        }
+      }
+      m.appendTail(out);
+      stream = out.toString();
+      if (!changed) {
+        return stream;
+      }
+    }
+  }
+
+  /**
+   * The text of {@code ref}: looked up in the innermost scope that has its first name. A string
+   * reached through further components ({@code task.name}) is interpolated in the structs walked
+   * through (pystachio's {@code find} scopes it there and {@code unicode()} interpolates it); a
+   * string named directly comes back raw, and its references are resolved where it is used. Null
+   * when no scope has it.
+   */
+  private String resolve(String ref, List<ObjectNode> scopes, boolean standard, String path)
+      throws InvalidJob {
+    List<String> parts = parseRef(ref, path);
+    for (int i = scopes.size() - 1; i >= 0; i--) {
+      List<ObjectNode> walked = new ArrayList<>();
+      JsonNode found = find(scopes.get(i), parts, i == scopes.size() - 1, walked);
+      if (found != null) {
+        if (found.isTextual() && !walked.isEmpty()) {
+          return resolveAll(found.textValue(), walked, false, path);
+        }
+        return text(found, ref, path);
+      }
+    }
+    return standard ? STANDARD_BINDINGS.get(ref) : null;
+  }
+
+  /** Ref.from_address: a name, then {@code .name} or {@code [index]} components. */
+  private static List<String> parseRef(String ref, String path) throws InvalidJob {
+    String address = ref.startsWith("[") ? ref : "." + ref;
+    List<String> parts = new ArrayList<>();
+    Matcher m = REF_COMPONENT.matcher(address);
+    int at = 0;
+    while (at < address.length() && m.find(at) && m.start() == at) {
+      parts.add(m.group(1) != null ? m.group(1) : m.group(2));
+      at = m.end();
+    }
+    if (at != address.length() || parts.isEmpty() || ref.startsWith("[")) {
+      throw new InvalidJob(label(path) + ": '{{" + ref + "}}' is not a valid reference");
+    }
+    return parts;
+  }
+
+  /**
+   * Struct.find: the first part names a present field (or {@code self}); the rest go inside. Every
+   * struct a later part is looked up in is added to {@code walked} (innermost last).
+   */
+  private JsonNode find(
+      ObjectNode scope, List<String> parts, boolean innermost, List<ObjectNode> walked) {
+    JsonNode value;
+    if (parts.get(0).equals("self") && innermost) {
+      value = scope;
+    } else {
+      value = scope.get(parts.get(0));
+    }
+    if (value == null) {
+      return null;
+    }
+    for (int i = 1; i < parts.size(); i++) {
+      String part = parts.get(i);
+      if (value.isArray()) {
+        int index;
+        try {
+          index = Integer.parseInt(part);
+        } catch (NumberFormatException e) {
+          return null;
+        }
+        value = index >= 0 && index < value.size() ? value.get(index) : null;
+      } else if (value.isObject()) {
+        if (classes.containsKey(value)) {
+          walked.add((ObjectNode) value);
+        }
+        value = value.get(part);
+      } else {
+        return null;
+      }
+      if (value == null) {
+        return null;
+      }
+    }
+    return value;
+  }
+
+  /** {@code unicode(value)} of a scalar, as MustacheParser.join writes it. */
+  private static String text(JsonNode value, String ref, String path) throws InvalidJob {
+    if (value.isTextual()) {
+      return value.textValue();
+    }
+    if (value.isBoolean()) {
+      return value.booleanValue() ? "True" : "False";
+    }
+    if (value.isIntegralNumber()) {
+      return value.bigIntegerValue().toString();
+    }
+    if (value.isFloatingPointNumber()) {
+      return floatStr(value.doubleValue());
+    }
+    throw new InvalidJob(
+        label(path)
+            + ": '{{"
+            + ref
+            + "}}' refers to a "
+            + (value.isArray() ? "list" : "struct or map")
+            + "; refer to one of its fields instead");
+  }
+
+  /** Python 2.7's {@code str(float)}: 12 significant digits, '%g' style, with ".0" for integers. */
+  static String floatStr(double d) {
+    if (Double.isNaN(d)) {
+      return "nan";
+    }
+    if (Double.isInfinite(d)) {
+      return d > 0 ? "inf" : "-inf";
+    }
+    if (d == 0) {
+      return (1 / d < 0) ? "-0.0" : "0.0";
+    }
+    BigDecimal rounded = new BigDecimal(d).round(new MathContext(12)).stripTrailingZeros();
+    int exponent = rounded.precision() - rounded.scale() - 1;
+    if (exponent < -4 || exponent >= 12) {
+      String digits = rounded.unscaledValue().abs().toString();
+      String mantissa =
+          digits.length() == 1 ? digits : digits.charAt(0) + "." + digits.substring(1);
+      return (d < 0 ? "-" : "")
+          + mantissa
+          + "e"
+          + (exponent < 0 ? "-" : "+")
+          + String.format(Locale.ROOT, "%02d", Math.abs(exponent));
+    }
+    String plain = rounded.toPlainString();
+    return plain.contains(".") ? plain : plain + ".0";
+  }
+
+  // ---- output order ----
+
+  /** A copy of {@code node} whose structs have their class's {@code get()} key order. */
+  private JsonNode ordered(JsonNode node, Set<String> leaveOut) {
+    if (node.isArray()) {
+      ArrayNode out = NODES.arrayNode();
+      node.forEach(item -> out.add(ordered(item, Set.of())));
+      return out;
+    }
+    if (!node.isObject()) {
+      return node;
+    }
+    StructClass type = classes.get(node);
+    ObjectNode out = NODES.objectNode();
+    if (type == null) { // a map: already in its dict order
+      node.fields().forEachRemaining(e -> out.set(e.getKey(), e.getValue()));
+      return out;
+    }
+    List<String> present = new ArrayList<>();
+    for (String key : (type.body() ? BODY_ORDER : SORTED_ORDER).get(type.name())) {
+      if (node.has(key) && !leaveOut.contains(key)) {
+        present.add(key);
+      }
+    }
+    for (String key : PyDictOrder.order(present)) {
+      out.set(key, ordered(node.get(key), Set.of()));
+    }
+    return out;
   }
 
   private static JsonNode parse(String json) {

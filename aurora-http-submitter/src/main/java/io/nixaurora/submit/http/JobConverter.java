@@ -5,10 +5,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nixaurora.api.JobKey;
 import io.nixaurora.submit.http.ExecutorData.InvalidJob;
 import java.util.ArrayList;
-import java.util.Iterator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -60,21 +61,22 @@ final class JobConverter {
    * @throws InvalidJob with Aurora's reason when {@code convert()} would refuse the job
    */
   static Converted convert(ObjectNode input, String cluster, String owner) throws InvalidJob {
+    if (!input.has("cluster")) {
+      throw new InvalidJob("Cluster required for job \"" + input.path("name").asText() + "\"");
+    }
+    if (!input.has("task")) {
+      throw new InvalidJob("MesosJob[task] is required.");
+    }
+    ExecutorData.Loaded loaded = ExecutorData.load(input);
+    String data = loaded.executorData();
+    ObjectNode job = loaded.job();
     for (String field : List.of("role", "environment", "name")) {
-      JsonNode value = input.get(field);
+      JsonNode value = job.get(field);
       if (value == null || !value.isTextual() || !IDENTIFIER.matcher(value.textValue()).matches()) {
         throw new InvalidJob(
             "Invalid " + field + " '" + (value == null ? "" : value.asText()) + "'");
       }
     }
-    if (!input.has("cluster")) {
-      throw new InvalidJob("Cluster required for job \"" + input.get("name").textValue() + "\"");
-    }
-    if (!input.has("task")) {
-      throw new InvalidJob("MesosJob[task] is required.");
-    }
-    String data = ExecutorData.of(input);
-    ObjectNode job = ExecutorData.withDefaults(input);
     JsonNode task = job.get("task");
     if (!task.has("processes") || task.get("processes").isEmpty()) {
       throw new InvalidJob("Task[processes] is required.");
@@ -229,29 +231,28 @@ final class JobConverter {
               + job.get("instances").longValue()
               + ")");
     }
-    TJson.Struct settings =
-        new TJson.Struct()
-            .set(1, TJson.i32(batchSize))
-            .set(2, TJson.i32(config.get("max_per_shard_failures").longValue()))
-            .set(3, TJson.i32(maxTotalFailures))
-            .set(5, TJson.i32(watchSecs * 1000))
-            .set(6, TJson.bool(config.get("rollback_on_failure").booleanValue()))
-            .set(8, TJson.bool(waitForBatch))
-            .set(10, TJson.bool(config.get("sla_aware").booleanValue()));
-    if (config.has("pulse_interval_secs")) {
-      long pulse = config.get("pulse_interval_secs").longValue();
-      if (pulse < 60) {
-        throw new InvalidJob(
-            "update_config.pulse_interval_secs: must be at least 60, got " + pulse);
-      }
-      settings.set(9, TJson.i32(pulse * 1000));
+    if (config.has("pulse_interval_secs") && config.get("pulse_interval_secs").longValue() < 60) {
+      throw new InvalidJob(
+          "update_config.pulse_interval_secs: must be at least 60, got "
+              + config.get("pulse_interval_secs").longValue());
     }
+    // UpdaterConfig.to_thrift_update_settings: an explicit strategy sets the group size (and a
+    // batch strategy waitForBatchCompletion). 0.22 reads them as update_strategy.groupSize, which
+    // raises AttributeError; what is sent here is what that code means. Its third branch tests
+    // BatchUpdateStrategy again, so a variable batch strategy leaves both as update_config has
+    // them.
+    long groupSize = batchSize;
     TJson.Struct strategy;
     if (config.has("update_strategy")) {
-      if (waitForBatch || batchSize > 1) {
+      if (waitForBatch) {
         throw new InvalidJob(
-            "update_config.update_strategy cannot be combined with wait_for_batch_completion or"
-                + " batch_size > 1");
+            "update_config: Ambiguous update configuration. Cannot combine"
+                + " wait_batch_completion with an explicit update strategy.");
+      }
+      if (batchSize > 1) {
+        throw new InvalidJob(
+            "update_config: Ambiguous update configuration. Cannot combine update strategy with"
+                + " batch size. Please set batch size inside of update strategy instead.");
       }
       JsonNode given = config.get("update_strategy");
       if (given.has("batch_sizes")) {
@@ -267,17 +268,18 @@ final class JobConverter {
                         .set(1, TJson.list("i32", sizes))
                         .set(2, TJson.bool(given.get("autopause_after_batch").booleanValue())));
       } else if (given.has("autopause_after_batch")) {
+        groupSize = given.get("batch_size").longValue();
+        waitForBatch = true;
         strategy =
             new TJson.Struct()
                 .set(
                     2,
                     new TJson.Struct()
-                        .set(1, TJson.i32(given.get("batch_size").longValue()))
+                        .set(1, TJson.i32(groupSize))
                         .set(2, TJson.bool(given.get("autopause_after_batch").booleanValue())));
       } else {
-        strategy =
-            new TJson.Struct()
-                .set(1, new TJson.Struct().set(1, TJson.i32(given.get("batch_size").longValue())));
+        groupSize = given.get("batch_size").longValue();
+        strategy = new TJson.Struct().set(1, new TJson.Struct().set(1, TJson.i32(groupSize)));
       }
     } else if (waitForBatch) {
       strategy =
@@ -285,6 +287,18 @@ final class JobConverter {
               .set(2, new TJson.Struct().set(1, TJson.i32(batchSize)).set(2, TJson.bool(false)));
     } else {
       strategy = new TJson.Struct().set(1, new TJson.Struct().set(1, TJson.i32(batchSize)));
+    }
+    TJson.Struct settings =
+        new TJson.Struct()
+            .set(1, TJson.i32(groupSize))
+            .set(2, TJson.i32(config.get("max_per_shard_failures").longValue()))
+            .set(3, TJson.i32(maxTotalFailures))
+            .set(5, TJson.i32(watchSecs * 1000))
+            .set(6, TJson.bool(config.get("rollback_on_failure").booleanValue()))
+            .set(8, TJson.bool(waitForBatch))
+            .set(10, TJson.bool(config.get("sla_aware").booleanValue()));
+    if (config.has("pulse_interval_secs")) {
+      settings.set(9, TJson.i32(config.get("pulse_interval_secs").longValue() * 1000));
     }
     settings.set(11, strategy);
     return settings;
@@ -303,21 +317,64 @@ final class JobConverter {
     };
   }
 
-  /** {@code {{thermos.ports[p]}}} references in the task and non-numeric announce ports. */
-  private static TreeSet<String> namedPorts(ObjectNode job) {
-    TreeSet<String> ports = new TreeSet<>();
-    collectPorts(job.get("task"), ports);
+  /**
+   * The named ports the client requests (AuroraConfig.ports()): the {@code thermos.ports[NAME]}
+   * references of the task's processes, each replaced by what the announcer's portmap resolves it
+   * to, plus every portmap value that resolves to a name rather than a number.
+   */
+  static TreeSet<String> namedPorts(ObjectNode job) throws InvalidJob {
+    TreeSet<String> referenced = new TreeSet<>();
+    for (JsonNode process : job.get("task").path("processes")) {
+      collectPorts(process, referenced);
+    }
+    Map<String, Object> portmap = new TreeMap<>();
     JsonNode announce = job.get("announce");
     if (announce != null) {
-      for (Iterator<JsonNode> it = announce.get("portmap").elements(); it.hasNext(); ) {
-        String port = it.next().textValue();
-        if (!port.matches("-?\\d+")) {
-          ports.add(port);
-        }
+      announce
+          .get("portmap")
+          .fields()
+          .forEachRemaining(e -> portmap.put(e.getKey(), portValue(e.getValue().textValue())));
+    }
+    Map<String, Object> resolved = new TreeMap<>();
+    for (String name : portmap.keySet()) {
+      resolved.put(name, resolveOne(portmap, name));
+    }
+    TreeSet<String> ports = new TreeSet<>();
+    for (Object value : resolved.values()) {
+      if (value instanceof String port) {
+        ports.add(port);
       }
-      collectPorts(announce, ports);
+    }
+    for (String ref : referenced) {
+      Object value = resolved.getOrDefault(ref, ref);
+      if (value instanceof String port) {
+        ports.add(port);
+      }
     }
     return ports;
+  }
+
+  /** Python's {@code int(value)} when it parses (a static port), else the name. */
+  private static Object portValue(String value) {
+    String trimmed = value.strip();
+    if (trimmed.matches("[+-]?\\d+")) {
+      return new java.math.BigInteger(trimmed.startsWith("+") ? trimmed.substring(1) : trimmed);
+    }
+    return value;
+  }
+
+  /** PortResolver.resolve_one: follow aliases until a number or a name the map lacks. */
+  private static Object resolveOne(Map<String, Object> portmap, String name) throws InvalidJob {
+    Set<Object> visited = new HashSet<>();
+    Object root = portmap.get(name);
+    while (root instanceof String alias && portmap.containsKey(alias)) {
+      visited.add(alias);
+      if (visited.contains(portmap.get(alias))) {
+        throw new InvalidJob("announce.portmap: Found cycle in portmap!");
+      }
+      root = portmap.get(alias);
+    }
+    return root;
   }
 
   private static void collectPorts(JsonNode node, TreeSet<String> ports) {

@@ -104,7 +104,8 @@ class JobConverterTest {
   @org.junit.jupiter.params.provider.ValueSource(
       strings = {"hello_world", "poc_hello_world", "everything", "mesos"})
   void executorDataIsWhatCpython27Writes(String name) throws Exception {
-    // reference/<name>.data is what reference/pystachio_replay.py prints under CPython 2.7.18:
+    // reference/<name>.data is what the real Aurora 0.22 client sent to the scheduler stand-in
+    // for reference/<name>.json (reference/real_client_data.py; Choice jobs as .aurora files):
     // every field kind, maps, choices, escapes and the dict order of structs of every size.
     ObjectNode job;
     String expected;
