@@ -1,6 +1,8 @@
 package io.nixaurora.api;
 
 import io.nixaurora.api.model.Job;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -24,21 +26,45 @@ public record JobKey(String cluster, String role, String environment, String nam
 
   public JobKey {
     Objects.requireNonNull(cluster, "cluster");
-    if (cluster.isEmpty() || cluster.contains("/") || cluster.isBlank()) {
-      throw new IllegalArgumentException(
-          "cluster: must be a non-empty name without '/', got '" + cluster + "'");
+    List<InvalidJobException.Violation> problems = violations(cluster, role, environment, name);
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException(problems.get(0).toString());
     }
-    checkIdentifier("role", role);
-    checkIdentifier("environment", environment);
-    checkIdentifier("name", name);
-    if (!ENVIRONMENT.matcher(environment).matches()) {
-      throw new IllegalArgumentException(
-          "environment: must match "
-              + ENVIRONMENT.pattern()
-              + " (prod, devel, test, staging<N>), got '"
-              + environment
-              + "'");
+  }
+
+  /**
+   * Every problem with these key parts, each naming its field ({@code environment}), in the order
+   * cluster, role, environment, name; empty when they make a valid key. Job files and the command
+   * line are checked with this, so a bad part is reported like any other invalid field.
+   */
+  public static List<InvalidJobException.Violation> violations(
+      String cluster, String role, String environment, String name) {
+    List<InvalidJobException.Violation> out = new ArrayList<>();
+    if (cluster == null || cluster.isBlank()) {
+      out.add(new InvalidJobException.Violation("cluster", "is required"));
+    } else if (cluster.contains("/")) {
+      // The client splits CLUSTER/ROLE/ENV/NAME on '/', so such a cluster cannot be named.
+      out.add(
+          new InvalidJobException.Violation(
+              "cluster", "must be a name without '/', got '" + cluster + "'"));
     }
+    identifier("role", role, out);
+    identifier("environment", environment, out);
+    identifier("name", name, out);
+    if (environment != null
+        && identifierProblem(environment) == null
+        && !ENVIRONMENT.matcher(environment).matches()) {
+      out.add(
+          new InvalidJobException.Violation(
+              "environment",
+              "must match "
+                  + ENVIRONMENT.pattern()
+                  + " (prod, devel, test or staging<N>), got '"
+                  + environment
+                  + "'; the Aurora scheduler refuses other environments (its default"
+                  + " -allowed_job_environments)"));
+    }
+    return out;
   }
 
   /**
@@ -70,17 +96,18 @@ public record JobKey(String cluster, String role, String environment, String nam
     if (!IDENTIFIER.matcher(value).matches()) {
       return "must match "
           + IDENTIFIER.pattern()
-          + " (letters, digits, _ - .), got '"
+          + " (ASCII letters, digits, _ - .), got '"
           + value
           + "'";
     }
     return null;
   }
 
-  private static void checkIdentifier(String field, String value) {
+  private static void identifier(
+      String field, String value, List<InvalidJobException.Violation> out) {
     String problem = identifierProblem(value);
     if (problem != null) {
-      throw new IllegalArgumentException(field + ": " + problem);
+      out.add(new InvalidJobException.Violation(field, problem));
     }
   }
 

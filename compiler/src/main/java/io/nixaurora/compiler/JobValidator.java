@@ -6,6 +6,7 @@ import io.nixaurora.api.model.Announcer;
 import io.nixaurora.api.model.Cmdline;
 import io.nixaurora.api.model.Constraint;
 import io.nixaurora.api.model.Job;
+import io.nixaurora.api.model.Metadata;
 import io.nixaurora.api.model.Process;
 import io.nixaurora.api.model.Resources;
 import io.nixaurora.api.model.Task;
@@ -53,34 +54,7 @@ final class JobValidator {
   }
 
   private static void checkKey(Job job, List<Violation> out) {
-    String cluster = job.cluster();
-    if (cluster == null || cluster.isBlank()) {
-      out.add(new Violation("cluster", "is required"));
-    } else if (cluster.contains("/")) {
-      out.add(new Violation("cluster", "must not contain '/', got '" + cluster + "'"));
-    }
-    identifier("role", job.role(), out);
-    identifier("environment", job.environment(), out);
-    identifier("name", job.name(), out);
-    if (job.environment() != null
-        && JobKey.identifierProblem(job.environment()) == null
-        && !JobKey.ENVIRONMENT.matcher(job.environment()).matches()) {
-      out.add(
-          new Violation(
-              "environment",
-              "must match "
-                  + JobKey.ENVIRONMENT.pattern()
-                  + " (prod, devel, test or staging<N>), got '"
-                  + job.environment()
-                  + "'"));
-    }
-  }
-
-  private static void identifier(String path, String value, List<Violation> out) {
-    String problem = JobKey.identifierProblem(value);
-    if (problem != null) {
-      out.add(new Violation(path, problem));
-    }
+    out.addAll(JobKey.violations(job.cluster(), job.role(), job.environment(), job.name()));
   }
 
   private static void checkJob(Job job, List<Violation> out) {
@@ -95,15 +69,22 @@ final class JobValidator {
                 "a service cannot have a cron schedule (services run forever; cron jobs run on"
                     + " a schedule)"));
       }
-      String[] fields = job.cronSchedule().trim().split("\\s+");
-      if (job.cronSchedule().isBlank() || fields.length != 5) {
-        out.add(
-            new Violation(
-                "cron_schedule",
-                "must have 5 fields (minute hour day-of-month month day-of-week), got '"
-                    + job.cronSchedule()
-                    + "'"));
-      }
+      // The scheduler's own grammar: the client sends any string, the scheduler refuses it.
+      CronSchedule.problem(job.cronSchedule())
+          .ifPresent(
+              problem ->
+                  out.add(
+                      new Violation(
+                          "cron_schedule",
+                          problem
+                              + ", got '"
+                              + job.cronSchedule()
+                              + "' (the Aurora scheduler would refuse it)")));
+    }
+    List<Metadata> metadata = job.metadata() == null ? List.of() : job.metadata();
+    for (int i = 0; i < metadata.size(); i++) {
+      asciiOnly("metadata[" + i + "].key", metadata.get(i).key(), out);
+      asciiOnly("metadata[" + i + "].value", metadata.get(i).value(), out);
     }
     if (job.tier() != null && job.tier().isBlank()) {
       out.add(new Violation("tier", "must not be blank"));
@@ -173,6 +154,30 @@ final class JobValidator {
                       + e.getValue()
                       + ") needs a 'dedicated' placement constraint (constraints.dedicated)"));
         }
+      }
+    }
+  }
+
+  /**
+   * Aurora's client turns metadata into byte strings ({@code str()} in {@code convert()}), which
+   * fails on any non-ASCII character; elsewhere (cmdline, contact) such characters pass.
+   */
+  private static void asciiOnly(String path, String value, List<Violation> out) {
+    if (value == null) {
+      return;
+    }
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c > 0x7f) {
+        out.add(
+            new Violation(
+                path,
+                "must be ASCII, got '"
+                    + value
+                    + "' (character "
+                    + String.format("U+%04X", value.codePointAt(i))
+                    + "); Aurora's client refuses non-ASCII metadata"));
+        return;
       }
     }
   }

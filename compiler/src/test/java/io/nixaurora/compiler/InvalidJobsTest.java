@@ -223,7 +223,7 @@ class InvalidJobsTest {
             "cron_schedule",
             "\"* * *\"",
             "cron_schedule",
-            "5 fields"),
+            "five fields"),
         invalid(
             "unknown cron collision policy",
             "cron_collision_policy",

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.nixaurora.api.BuiltJob;
 import io.nixaurora.api.InvalidJobException;
 import io.nixaurora.api.JobEvaluator;
+import io.nixaurora.api.JobKey;
 import io.nixaurora.api.JobSource;
 import io.nixaurora.api.NixException;
 import io.nixaurora.api.ProcessScript;
@@ -277,7 +278,7 @@ public final class NixJobEvaluator implements JobEvaluator {
               "<nixpkgs> is not on NIX_PATH: pkgs is nix-aurora's offline stand-in package set"
                   + " (pin a nixpkgs with --nixpkgs, or use a flake)"));
     }
-    BuiltJob built = read(model);
+    BuiltJob built = read(model, label);
     events.on(
         LogEvent.debug(
             "built "
@@ -290,8 +291,11 @@ public final class NixJobEvaluator implements JobEvaluator {
     return built;
   }
 
-  /** The model written by eval.nix: {@code {job, scripts, system}}. */
-  BuiltJob read(JsonNode model) throws InvalidJobException {
+  /**
+   * The model written by eval.nix: {@code {job, scripts, system, key_positions}}; {@code label}
+   * names the job file in messages.
+   */
+  BuiltJob read(JsonNode model, String label) throws InvalidJobException {
     String builtFor = model.path("system").asText();
     ModelViolations violations = new ModelViolations();
     Job job;
@@ -310,6 +314,20 @@ public final class NixJobEvaluator implements JobEvaluator {
     }
     if (job == null) {
       throw new InvalidJobException("(job)", "is missing");
+    }
+    // The key is checked here, not only by the compiler: everything after this names the job by
+    // its key, so a bad part must stop here as an invalid field, with the line it was written on.
+    List<InvalidJobException.Violation> keyProblems =
+        JobKey.violations(job.cluster(), job.role(), job.environment(), job.name());
+    if (!keyProblems.isEmpty()) {
+      List<InvalidJobException.Violation> located = new ArrayList<>();
+      for (InvalidJobException.Violation v : keyProblems) {
+        JsonNode pos = model.path("key_positions").path(v.path());
+        String where = pos.isTextual() ? pos.asText() : label;
+        located.add(
+            new InvalidJobException.Violation(v.path(), v.message() + " (at " + where + ")"));
+      }
+      throw new InvalidJobException(located);
     }
     Map<String, ProcessScript> scripts = new LinkedHashMap<>();
     Map<String, String> byName = new LinkedHashMap<>();

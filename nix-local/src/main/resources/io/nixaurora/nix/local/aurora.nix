@@ -277,7 +277,13 @@ let
       fail (posOf a given) "${name}: unknown attribute '${a}'${suggest a fields}"
     else if missing != [ ] then
       fail here "${name}: missing attribute '${head missing}'"
-    else checked // { _aurora = name; };
+    else checked // { _aurora = name; }
+      # Where the job key's parts were written, so the tool can name the line of a bad one.
+      // (if name == "Job" then { _pos = keyPositions given; } else { });
+
+  keyPositions = given:
+    listToAttrs (map (a: { name = a; value = posOf a given; })
+      [ "cluster" "role" "environment" "name" ]);
 
   constructor = name: attrs: make name null attrs;
 
@@ -315,9 +321,9 @@ let
     allowSubstitutes = false;
   };
 
-  # Removes the `_aurora` tags, recursively: what is left is Aurora's job JSON.
+  # Removes the `_aurora` tags (and `_pos`), recursively: what is left is Aurora's job JSON.
   untag = v:
-    if isAttrs v then builtins.mapAttrs (_: untag) (removeAttrs v [ "_aurora" ])
+    if isAttrs v then builtins.mapAttrs (_: untag) (removeAttrs v [ "_aurora" "_pos" ])
     else if isList v then map untag v
     else v;
 
@@ -343,6 +349,7 @@ let
     else if duplicates != [ ] then throw "Task.processes: two processes are named '${head duplicates}'"
     else {
       job = untag (j // { inherit name; });
+      key_positions = j._pos or { };
       inherit scripts system;
     };
 in

@@ -93,7 +93,7 @@ let
   built = aurora.build { inherit job system; };
 
   model = {
-    inherit (built) job system;
+    inherit (built) job system key_positions;
     scripts = builtins.mapAttrs (_: s: "${s}") built.scripts;
     offline_packages = chosen.source == "offline";
     pkgs_source = chosen.source;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.nixaurora.api.BuiltJob;
+import io.nixaurora.api.InvalidJobException;
 import io.nixaurora.api.JobSource;
 import io.nixaurora.api.NixException;
 import io.nixaurora.api.event.EventListener;
@@ -195,6 +196,37 @@ class NixJobEvaluatorTest {
         Jobs.evaluator(tmp.resolve("cache")).evaluate(JobSource.file(dir), EventListener.NONE);
     String script = built.script("web server \u2603").path().name();
     assertEquals("aurora-process-dev_cluster-vagrant-devel-hello_world-web_server____", script);
+  }
+
+  @Test
+  void badKeyPartsAreInvalidFieldsWithTheirLine() throws Exception {
+    // environment = "qa", a name with '!', a Unicode role, a cluster with '/': before, the model's
+    // JobKey threw an IllegalArgumentException that surfaced as an internal error.
+    Path dir =
+        Jobs.jobDir(
+            tmp.resolve("badkey"),
+            Jobs.HELLO_WORLD.replace(
+                "cluster = \"devcluster\"; role = \"vagrant\"; environment = \"devel\";"
+                    + " name = \"hello_world\";",
+                "cluster = \"a/b\";\n  role = \"r\u00f4le\";\n  environment = \"qa\";\n"
+                    + "  name = \"bad name!\";"));
+    InvalidJobException e =
+        assertThrows(
+            InvalidJobException.class,
+            () ->
+                Jobs.evaluator(tmp.resolve("cache"))
+                    .evaluate(JobSource.file(dir), EventListener.NONE));
+    String file = dir.resolve("default.nix").toRealPath().toString();
+    assertEquals(
+        List.of("cluster", "role", "name", "environment"),
+        e.violations().stream().map(InvalidJobException.Violation::path).toList());
+    assertTrue(e.violations().get(0).message().endsWith("(at " + file + ":4:3)"), e.getMessage());
+    assertTrue(e.violations().get(1).message().contains("r\u00f4le"), e.getMessage());
+    assertTrue(e.violations().get(1).message().endsWith(":5:3)"), e.getMessage());
+    assertTrue(e.violations().get(2).message().endsWith(":7:3)"), e.getMessage());
+    assertTrue(e.violations().get(3).message().contains("'qa'"), e.getMessage());
+    assertTrue(e.violations().get(3).message().endsWith(":6:3)"), e.getMessage());
+    assertEquals(3, e.exitCode());
   }
 
   @Test
