@@ -30,6 +30,18 @@ final class TJsonReply {
 
   private TJsonReply() {}
 
+  /** Jackson's description of a parse error, without its source and read-constraint details. */
+  private static String jsonProblem(JsonProcessingException e) {
+    String m = String.valueOf(e.getOriginalMessage()).lines().findFirst().orElse("");
+    for (String tail : new String[] {" (start marker", " at [Source", " [Source", " (StreamRead"}) {
+      int i = m.indexOf(tail);
+      if (i >= 0) {
+        m = m.substring(0, i);
+      }
+    }
+    return SafeText.cut(m.strip(), 120);
+  }
+
   /**
    * The {@code Response} struct of a reply to {@code method}.
    *
@@ -45,8 +57,7 @@ final class TJsonReply {
       JsonLocation at = e.getLocation();
       throw new MalformedReply(
           "the scheduler's answer is not TJSON ("
-              + SafeText.cut(
-                  String.valueOf(e.getOriginalMessage()).lines().findFirst().orElse(""), 120)
+              + jsonProblem(e)
               + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr())
               + "); it begins '"
               + SafeText.cut(
