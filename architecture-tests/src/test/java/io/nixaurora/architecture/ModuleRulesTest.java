@@ -32,6 +32,7 @@ import org.junit.jupiter.api.Test;
 class ModuleRulesTest {
 
   static final String API = "io.nixaurora.api..";
+  static final String SUPPORT = "io.nixaurora.support..";
   static final String COMPILER = "io.nixaurora.compiler..";
   static final String NIX_LOCAL = "io.nixaurora.nix.local..";
   static final String NIX_CACHE = "io.nixaurora.nix.cache..";
@@ -63,7 +64,8 @@ class ModuleRulesTest {
   @Test
   void everyModuleIsImported() {
     // Guards the rules below against passing because a module's classes were not found.
-    for (String module : List.of(API, COMPILER, NIX_LOCAL, NIX_CACHE, SUBMIT_CLI, SUBMIT_HTTP)) {
+    for (String module :
+        List.of(API, SUPPORT, COMPILER, NIX_LOCAL, NIX_CACHE, SUBMIT_CLI, SUBMIT_HTTP)) {
       String pkg = module.substring(0, module.length() - 2);
       assertTrue(
           classes.stream().anyMatch(c -> c.getPackageName().startsWith(pkg)),
@@ -83,6 +85,20 @@ class ModuleRulesTest {
         .onlyDependOnClassesThat()
         .resideInAnyPackage("java..", API, "com.fasterxml.jackson.annotation..")
         .because("api is what every embedder pulls in; it depends on nothing of ours")
+        .check(classes);
+  }
+
+  @Test
+  void supportDependsOnlyOnTheJdkAndApi() {
+    classes()
+        .that()
+        .resideInAPackage(SUPPORT)
+        .should()
+        .onlyDependOnClassesThat()
+        .resideInAnyPackage("java..", "javax..", API, SUPPORT)
+        .because(
+            "support holds what several backends need once (redirect policy, bounded reads,"
+                + " netrc); every backend may use it, so it uses no backend and no library")
         .check(classes);
   }
 

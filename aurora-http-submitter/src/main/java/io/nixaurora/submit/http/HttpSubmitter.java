@@ -12,6 +12,9 @@ import io.nixaurora.api.SubmitResult;
 import io.nixaurora.api.Submitter;
 import io.nixaurora.api.event.EventListener;
 import io.nixaurora.api.event.LogEvent;
+import io.nixaurora.support.Netrc;
+import io.nixaurora.support.SafeText;
+import io.nixaurora.support.Urls;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -85,6 +88,12 @@ public final class HttpSubmitter implements Submitter {
         .forEach((k, v) -> SCHEDULE_STATUS[k] = v);
   }
 
+  /** The most instances a diff may name (Aurora's own limit is 4,000 tasks per job by default). */
+  static final int MAX_DIFF_INSTANCES = 100_000;
+
+  /** The most of the scheduler's {@code details} text kept in a message. */
+  static final int MAX_DETAILS = 64 * 1024;
+
   private final HttpSubmitterSettings settings;
   private final HttpClient http;
   private final EventListener events;
@@ -99,12 +108,7 @@ public final class HttpSubmitter implements Submitter {
 
   /** A submitter with the given settings, reporting progress to {@code events}. */
   public HttpSubmitter(HttpSubmitterSettings settings, EventListener events) {
-    this(
-        settings,
-        events,
-        UUID::randomUUID,
-        Path.of(System.getProperty("user.home")),
-        System.getenv());
+    this(settings, events, UUID::randomUUID, home(System.getenv()), System.getenv());
   }
 
   HttpSubmitter(
@@ -123,6 +127,12 @@ public final class HttpSubmitter implements Submitter {
             .connectTimeout(settings.connectTimeout())
             .followRedirects(HttpClient.Redirect.NEVER) // 307 is re-sent by hand, body included
             .build();
+  }
+
+  /** $HOME, as the aurora client reads ~/.netrc and ~/.aurora, else the JVM's user.home. */
+  static Path home(Map<String, String> environment) {
+    String home = environment.get("HOME");
+    return Path.of(home != null && !home.isBlank() ? home : System.getProperty("user.home"));
   }
 
   @Override
@@ -372,12 +382,42 @@ public final class HttpSubmitter implements Submitter {
         base = URI.create(cluster.schedulerUri().orElseThrow());
       }
     }
+    // User info in the URL (http://user:pass@host) is the credentials, as for the aurora client's
+    // requests; it is taken out of the URL so that no URL shown carries the password.
+    Optional<Netrc.Credentials> fromUrl = Optional.empty();
+    if (base.getRawUserInfo() != null) {
+      String info = base.getUserInfo();
+      int colon = info.indexOf(':');
+      fromUrl =
+          Optional.of(
+              colon < 0
+                  ? new Netrc.Credentials(info, "")
+                  : new Netrc.Credentials(info.substring(0, colon), info.substring(colon + 1)));
+      try {
+        base =
+            new URI(
+                base.getScheme(),
+                null,
+                base.getHost(),
+                base.getPort(),
+                base.getPath(),
+                base.getQuery(),
+                base.getFragment());
+      } catch (java.net.URISyntaxException e) {
+        throw new SubmitException.InvalidConfiguration(
+            "submitter setting scheduler_uri: not a URL: " + Urls.shown(base));
+      }
+    }
+    Optional<Netrc.Credentials> urlCredentials = fromUrl;
     if (!base.getPath().endsWith("/")) {
       base = URI.create(base + "/"); // urljoin(uri, 'api') keeps the path's last segment
     }
     events.on(LogEvent.debug("scheduler for " + key.cluster() + ": " + base));
     Optional<Netrc.Credentials> configured =
-        settings.username().map(u -> new Netrc.Credentials(u, settings.password().orElse("")));
+        settings
+            .username()
+            .map(u -> new Netrc.Credentials(u, settings.password().orElse("")))
+            .or(() -> urlCredentials);
     Path netrcFile = settings.netrcFile().orElse(home.resolve(".netrc"));
     Netrc netrc;
     try {
@@ -622,18 +662,38 @@ public final class HttpSubmitter implements Submitter {
 
   /** The response's details, one per line. */
   static String details(TJsonReply.Struct response) {
-    return response.structs(6).stream()
-        .map(d -> d.str(1).orElse(""))
-        .filter(s -> !s.isEmpty())
-        .collect(Collectors.joining("\n"));
+    // Bounded: the CLI cuts long lines for the terminal, but a 5 MB message is of no use anywhere.
+    return SafeText.cut(
+        response.structs(6).stream()
+            .map(d -> d.str(1).orElse(""))
+            .filter(s -> !s.isEmpty())
+            .collect(Collectors.joining("\n")),
+        MAX_DETAILS);
   }
 
-  private static List<Integer> instances(TJsonReply.Struct diff, int field) {
+  /**
+   * The instances of one group of a diff. Ranges are expanded, so a hostile or broken answer with a
+   * huge range is refused rather than expanded until the heap is full.
+   */
+  private static List<Integer> instances(TJsonReply.Struct diff, int field) throws SubmitException {
     List<Integer> out = new ArrayList<>();
     for (TJsonReply.Struct group : diff.structs(field)) {
       for (TJsonReply.Struct range : group.structs(3)) {
         long first = range.integer(1).orElse(0L);
         long last = range.integer(2).orElse(-1L);
+        if (first < 0
+            || last >= Integer.MAX_VALUE
+            || last - first >= MAX_DIFF_INSTANCES
+            || out.size() + Math.max(0, last - first + 1) > MAX_DIFF_INSTANCES) {
+          throw new SubmitException.ApiError(
+              "getJobUpdateDiff: the scheduler's answer names the instance range "
+                  + first
+                  + "-"
+                  + last
+                  + "; more than "
+                  + MAX_DIFF_INSTANCES
+                  + " instances, or negative ones, are not a real job");
+        }
         for (long i = first; i <= last; i++) {
           out.add((int) i);
         }

@@ -3,6 +3,11 @@ package io.nixaurora.submit.http;
 import io.nixaurora.api.SubmitException;
 import io.nixaurora.api.event.EventListener;
 import io.nixaurora.api.event.LogEvent;
+import io.nixaurora.support.BoundedHttp;
+import io.nixaurora.support.Netrc;
+import io.nixaurora.support.RedirectPolicy;
+import io.nixaurora.support.SafeText;
+import io.nixaurora.support.Urls;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -10,21 +15,28 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.Optional;
 import java.util.function.Function;
 
 /**
  * POSTs TJSON calls to {@code <scheduler>/api} (aurora-spec §5): the exact Content-Type the
- * scheduler accepts, 307 leader redirects followed with the same body and headers, 503 (no leader)
- * and {@code ERROR_TRANSIENT} retried with backoff within the retry budget, transport errors
- * retried only for calls that are safe to repeat, 401/403 as authentication errors.
+ * scheduler accepts, 307/308 redirects followed with the same body and headers under {@link
+ * RedirectPolicy} (same scheme, host and port only: a leader elsewhere is refused with both URLs
+ * named), 503 (no leader) and {@code ERROR_TRANSIENT} retried with backoff within the retry budget,
+ * transport errors retried only for calls that are safe to repeat (a refused connection only
+ * briefly), 401/403 as authentication errors. Every answer is read whole within the request timeout
+ * and at most {@link #MAX_ANSWER} bytes; credentials go only to the scheduler's own host.
  */
 final class SchedulerClient {
   /** The scheduler takes this type without parameters; one with a charset gets HTTP 415. */
   static final String CONTENT_TYPE = "application/vnd.apache.thrift.json";
 
-  private static final int MAX_REDIRECTS = 5;
+  /** The largest answer read (the task list of a job of 10,000 instances is ~20 MB). */
+  static final long MAX_ANSWER = 64L << 20;
+
+  /** Tries when the connection is refused: a dead scheduler fails in seconds, not the budget. */
+  private static final int CONNECT_ATTEMPTS = 3;
+
   private static final int ERROR_TRANSIENT = 6;
   private static final Duration FIRST_DELAY = Duration.ofMillis(250);
   private static final Duration MAX_DELAY = Duration.ofSeconds(5);
@@ -41,6 +53,7 @@ final class SchedulerClient {
   private final URI base;
   private final HttpClient http;
   private final Function<String, Optional<Netrc.Credentials>> credentials;
+  private final long maxAnswer;
   private final Duration requestTimeout;
   private final Duration retryBudget;
   private final EventListener events;
@@ -52,6 +65,22 @@ final class SchedulerClient {
       Duration requestTimeout,
       Duration retryBudget,
       EventListener events) {
+    this(base, http, credentials, requestTimeout, retryBudget, events, MAX_ANSWER);
+  }
+
+  /**
+   * @param credentials the credentials for a host, asked only for the scheduler's own host
+   * @param maxAnswer the largest answer read
+   */
+  SchedulerClient(
+      URI base,
+      HttpClient http,
+      Function<String, Optional<Netrc.Credentials>> credentials,
+      Duration requestTimeout,
+      Duration retryBudget,
+      EventListener events,
+      long maxAnswer) {
+    this.maxAnswer = maxAnswer;
     this.base = base;
     this.http = http;
     this.credentials = credentials;
@@ -77,26 +106,65 @@ final class SchedulerClient {
     long deadline = System.nanoTime() + retryBudget.toNanos();
     Duration delay = FIRST_DELAY;
     String lastProblem;
+    int refused = 0;
+    long start = System.nanoTime();
     while (true) {
       HttpResponse<byte[]> response;
       try {
         response = post(base.resolve("api"), body);
+      } catch (RedirectPolicy.RefusedRedirect e) {
+        throw new SubmitException.Network(
+            method
+                + ": "
+                + e.getMessage()
+                + "; set scheduler_uri to the leading scheduler itself, or let clusters.json find"
+                + " it through ZooKeeper (zk)");
+      } catch (BoundedHttp.BodyTooLarge e) {
+        throw new SubmitException.ApiError(
+            method + ": the scheduler at " + shownBase() + " sent " + e.getMessage());
       } catch (IOException e) {
         String problem = describe(e);
         if (isTlsFailure(e)) {
           // A certificate that does not verify will not verify on the next try either.
           throw new SubmitException.Network(
-              method + ": TLS with the scheduler at " + base + " failed: " + problem, e);
+              method + ": TLS with the scheduler at " + shownBase() + " failed: " + problem, e);
         }
         if (!retryTransportErrors && !neverSent(e)) {
           throw new OutcomeUnknown(method + ": " + problem, e);
+        }
+        if (e instanceof java.net.ConnectException
+            && !(e instanceof java.net.http.HttpConnectTimeoutException)) {
+          // Nothing listens there: a scheduler restarting comes back in seconds, a wrong address
+          // never does. Retry briefly and say so, rather than for the whole retry budget.
+          if (++refused >= CONNECT_ATTEMPTS) {
+            throw new SubmitException.Network(
+                method
+                    + ": cannot connect to the scheduler at "
+                    + shownBase()
+                    + ": connection refused ("
+                    + refused
+                    + " tries in "
+                    + Duration.ofNanos(System.nanoTime() - start).toMillis() / 100 / 10.0
+                    + " s)",
+                e);
+          }
+          events.on(
+              LogEvent.warn(
+                  method
+                      + ": cannot connect to the scheduler at "
+                      + shownBase()
+                      + " (connection refused); retrying in "
+                      + delay.toMillis()
+                      + " ms"));
+          delay = sleep(delay, method);
+          continue;
         }
         lastProblem = problem;
         delay = pause(deadline, delay, method, lastProblem);
         continue;
       }
       int status = response.statusCode();
-      String uri = response.uri().toString();
+      String uri = Urls.shown(response.uri());
       if (status == 401 || status == 403) {
         throw new SubmitException.Authentication(
             method
@@ -121,6 +189,12 @@ final class SchedulerClient {
                 + uri
                 + " answered HTTP "
                 + status
+                + response
+                    .headers()
+                    .firstValue("Location")
+                    .filter(l -> RedirectPolicy.isRedirect(status))
+                    .map(l -> " (a redirect to " + Urls.shown(SafeText.cut(l, 200)) + ")")
+                    .orElse("")
                 + snippet(response.body()));
       }
       TJsonReply.Struct reply;
@@ -150,8 +224,13 @@ final class SchedulerClient {
               + " s; last problem: "
               + problem);
     }
-    events.on(
-        LogEvent.debug(method + ": " + problem + "; retrying in " + delay.toMillis() + " ms"));
+    // A warning, not debug: retries can last the whole budget, and silence looks like a hang.
+    events.on(LogEvent.warn(method + ": " + problem + "; retrying in " + delay.toMillis() + " ms"));
+    return sleep(delay, method);
+  }
+
+  /** Sleeps {@code delay} and returns the next, doubled up to {@link #MAX_DELAY}. */
+  private static Duration sleep(Duration delay, String method) throws SubmitException {
     try {
       Thread.sleep(delay.toMillis());
     } catch (InterruptedException e) {
@@ -162,7 +241,21 @@ final class SchedulerClient {
     return next.compareTo(MAX_DELAY) > 0 ? MAX_DELAY : next;
   }
 
-  private HttpResponse<byte[]> post(URI target, byte[] body) throws IOException {
+  /** The scheduler's URL as it may be shown (no password). */
+  private String shownBase() {
+    return Urls.shown(base);
+  }
+
+  /** Whether {@code uri} is on the scheduler's own scheme, host and port. */
+  private boolean ownHost(URI uri) {
+    return uri.getScheme().equalsIgnoreCase(base.getScheme())
+        && uri.getHost() != null
+        && uri.getHost().equalsIgnoreCase(base.getHost())
+        && uri.getPort() == base.getPort();
+  }
+
+  private HttpResponse<byte[]> post(URI target, byte[] body)
+      throws IOException, RedirectPolicy.RefusedRedirect {
     URI uri = target;
     for (int hop = 0; ; hop++) {
       HttpRequest.Builder request =
@@ -172,32 +265,26 @@ final class SchedulerClient {
               .header("Accept", CONTENT_TYPE)
               .header("User-Agent", "nix-aurora")
               .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-      credentials
-          .apply(uri.getHost())
-          .ifPresent(
-              c ->
-                  request.header(
-                      "Authorization",
-                      "Basic "
-                          + Base64.getEncoder()
-                              .encodeToString(
-                                  (c.login() + ":" + c.password())
-                                      .getBytes(StandardCharsets.UTF_8))));
+      if (ownHost(uri)) {
+        // Configured or netrc credentials belong to the scheduler's host, never to another one.
+        credentials
+            .apply(uri.getHost())
+            .ifPresent(c -> request.header("Authorization", c.basicAuthorization()));
+      }
       HttpResponse<byte[]> response;
       try {
-        response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        // The request timeout covers the whole answer, not only its headers.
+        response = BoundedHttp.send(http, request.build(), maxAnswer, requestTimeout);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IOException("interrupted", e);
       }
-      if ((response.statusCode() == 307 || response.statusCode() == 308) && hop < MAX_REDIRECTS) {
-        Optional<String> location = response.headers().firstValue("Location");
-        if (location.isPresent()) {
-          URI next = uri.resolve(location.get());
-          events.on(LogEvent.debug("scheduler " + uri + " redirects to the leader at " + next));
-          uri = next;
-          continue;
-        }
+      if (response.statusCode() == 307 || response.statusCode() == 308) {
+        URI next = RedirectPolicy.follow(uri, response.headers().firstValue("Location"), hop);
+        events.on(
+            LogEvent.debug("scheduler " + Urls.shown(uri) + " redirects to " + Urls.shown(next)));
+        uri = next;
+        continue;
       }
       return response;
     }
@@ -218,21 +305,32 @@ final class SchedulerClient {
     return false;
   }
 
-  private static String describe(IOException e) {
-    String kind =
-        e instanceof java.net.http.HttpConnectTimeoutException
-            ? "cannot connect within the connect timeout"
-            : e instanceof java.net.http.HttpTimeoutException
-                ? "no answer within the request timeout"
-                : e instanceof java.net.ConnectException ? "cannot connect" : "transport error";
-    return kind + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")");
+  private String describe(IOException e) {
+    if (e instanceof java.net.http.HttpConnectTimeoutException) {
+      return "cannot connect within the connect timeout";
+    }
+    if (e instanceof java.net.http.HttpTimeoutException) {
+      return "no complete answer within the request timeout of "
+          + requestTimeout.toMillis() / 1000.0
+          + " s";
+    }
+    if (e instanceof java.net.ConnectException) {
+      return "cannot connect (connection refused)";
+    }
+    return "transport error" + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")");
   }
 
   private static String snippet(byte[] body) {
     if (body == null || body.length == 0) {
       return "";
     }
-    String text = new String(body, StandardCharsets.UTF_8).strip().replaceAll("\\s+", " ");
-    return ": " + (text.length() > 200 ? text.substring(0, 200) + "…" : text);
+    // The error page's own words (a scheduler's 500 page names its exception): kept whole up to
+    // a screenful, escaped when printed.
+    String text =
+        new String(body, 0, Math.min(body.length, 4096), StandardCharsets.UTF_8)
+            .replaceAll("<[^>]{0,200}>", " ")
+            .strip()
+            .replaceAll("\\s+", " ");
+    return text.isEmpty() ? "" : ": " + SafeText.cut(text, 600);
   }
 }

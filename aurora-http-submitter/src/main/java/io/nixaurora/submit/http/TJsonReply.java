@@ -1,8 +1,12 @@
 package io.nixaurora.submit.http;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nixaurora.support.SafeText;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -26,6 +30,18 @@ final class TJsonReply {
 
   private TJsonReply() {}
 
+  /** Jackson's description of a parse error, without its source and read-constraint details. */
+  private static String jsonProblem(JsonProcessingException e) {
+    String m = String.valueOf(e.getOriginalMessage()).lines().findFirst().orElse("");
+    for (String tail : new String[] {" (start marker", " at [Source", " [Source", " (StreamRead"}) {
+      int i = m.indexOf(tail);
+      if (i >= 0) {
+        m = m.substring(0, i);
+      }
+    }
+    return SafeText.cut(m.strip(), 120);
+  }
+
   /**
    * The {@code Response} struct of a reply to {@code method}.
    *
@@ -36,8 +52,20 @@ final class TJsonReply {
     JsonNode message;
     try {
       message = MAPPER.readTree(body);
+    } catch (JsonProcessingException e) {
+      // Jackson's own message names its source buffer and read constraints: say it plainly.
+      JsonLocation at = e.getLocation();
+      throw new MalformedReply(
+          "the scheduler's answer is not TJSON ("
+              + jsonProblem(e)
+              + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr())
+              + "); it begins '"
+              + SafeText.cut(
+                  new String(body, 0, Math.min(body.length, 200), StandardCharsets.UTF_8).strip(),
+                  80)
+              + "'");
     } catch (IOException e) {
-      throw new MalformedReply("the scheduler's answer is not TJSON: " + e.getMessage());
+      throw new MalformedReply("the scheduler's answer cannot be read");
     }
     if (message == null || !message.isArray() || message.size() != 5) {
       throw new MalformedReply("the scheduler's answer is not a TJSON message");

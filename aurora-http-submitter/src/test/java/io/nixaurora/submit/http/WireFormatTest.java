@@ -1,7 +1,6 @@
 package io.nixaurora.submit.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -99,17 +98,5 @@ class WireFormatTest {
         TJsonReply.response(reply.getBytes(StandardCharsets.UTF_8), "createJob");
     assertEquals(Optional.of(0L), response.integer(1));
     assertEquals("bad", HttpSubmitter.details(response));
-  }
-
-  @Test
-  void netrcFindsTheMachineThenTheDefault() {
-    Netrc netrc =
-        Netrc.parse(
-            "# comment\nmachine a.example login u1 password p1\nmacdef init\nmachine evil\n\n"
-                + "default login d password dp\nmachine b.example\n login u2\n password p2\n");
-    assertEquals(Optional.of(new Netrc.Credentials("u1", "p1")), netrc.lookup("a.example"));
-    assertEquals(Optional.of(new Netrc.Credentials("u2", "p2")), netrc.lookup("B.EXAMPLE"));
-    assertEquals(Optional.of(new Netrc.Credentials("d", "dp")), netrc.lookup("evil"));
-    assertTrue(!new Netrc.Credentials("u", "secret").toString().contains("secret"));
   }
 }

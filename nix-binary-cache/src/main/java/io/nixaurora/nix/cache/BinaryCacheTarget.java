@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * Where a binary cache's files live. Keys are relative to the cache root ({@code nix-cache-info},
@@ -24,11 +25,26 @@ public interface BinaryCacheTarget extends AutoCloseable {
     return url.isFile() ? FileTarget.open(url) : new HttpTarget(url, credentials);
   }
 
+  /**
+   * Opens the existing target at {@code url} to read it: a {@code file://} cache that does not
+   * exist is an error, not created.
+   */
+  static BinaryCacheTarget openExisting(CacheUrl url, Optional<Credentials> credentials)
+      throws CacheException {
+    return url.isFile() ? FileTarget.openExisting(url) : new HttpTarget(url, credentials);
+  }
+
   /** The cache's address. */
   CacheUrl url();
 
   /** Whether {@code key} exists. */
   boolean exists(String key) throws CacheException;
+
+  /**
+   * The size in bytes of {@code key}: empty when it does not exist, -1 when it exists but the
+   * target cannot tell its size (an HTTP server that sends no Content-Length).
+   */
+  OptionalLong size(String key) throws CacheException;
 
   /** The content of a small file ({@code narinfo}, {@code nix-cache-info}), or empty if absent. */
   Optional<byte[]> read(String key) throws CacheException;

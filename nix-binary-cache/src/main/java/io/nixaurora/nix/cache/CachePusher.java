@@ -8,6 +8,7 @@ import io.nixaurora.api.event.LogEvent;
 import io.nixaurora.api.event.ProgressEvent;
 import io.nixaurora.nix.local.NixStore;
 import io.nixaurora.nix.local.PathInfo;
+import io.nixaurora.support.SafeText;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -24,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -234,6 +236,10 @@ public final class CachePusher {
       } finally {
         upload.closeCompressors();
       }
+      NarInfo last = upload.lastWritten.get();
+      if (last != null) {
+        readBack(last);
+      }
       events.on(
           LogEvent.debug(
               "uploaded "
@@ -280,6 +286,12 @@ public final class CachePusher {
     }
   }
 
+  /**
+   * The paths of {@code closure} the cache lacks or holds broken: an entry counts as present only
+   * when its narinfo parses, describes this path, names a NAR inside the cache, and that NAR exists
+   * with the narinfo's FileSize (when the cache can tell sizes). A broken entry is pushed again,
+   * which repairs it: its narinfo is rewritten after the fresh NAR.
+   */
   private List<PathInfo> missing(
       List<PathInfo> closure, ExecutorService io, Map<StorePath, String> narInfos)
       throws CacheException {
@@ -290,15 +302,26 @@ public final class CachePusher {
           CompletableFuture.supplyAsync(
               () -> {
                 try {
-                  boolean found;
-                  if (narInfos == null) {
-                    found = target.exists(NarInfo.key(p.path()));
-                  } else {
-                    Optional<byte[]> text = target.read(NarInfo.key(p.path()));
-                    text.ifPresent(
-                        t -> narInfos.put(p.path(), new String(t, StandardCharsets.UTF_8)));
-                    found = text.isPresent();
+                  Optional<byte[]> text = target.read(NarInfo.key(p.path()));
+                  Optional<String> broken =
+                      text.isEmpty()
+                          ? Optional.empty()
+                          : brokenEntry(p, new String(text.get(), StandardCharsets.UTF_8));
+                  boolean found = text.isPresent() && broken.isEmpty();
+                  if (found && narInfos != null) {
+                    narInfos.put(p.path(), new String(text.get(), StandardCharsets.UTF_8));
                   }
+                  broken.ifPresent(
+                      why ->
+                          events.on(
+                              LogEvent.warn(
+                                  "repairing a broken entry in "
+                                      + target.url()
+                                      + ": "
+                                      + why
+                                      + "; pushing "
+                                      + p.path()
+                                      + " again")));
                   // The first missing path means signatures to make: load the signer now, while
                   // the other checks run (a push that finds everything present never loads it).
                   if (!found && key.isPresent() && !signerWarming.getAndSet(true)) {
@@ -320,6 +343,79 @@ public final class CachePusher {
     return missing;
   }
 
+  /** Why the cache's entry for {@code p} (its narinfo {@code text}) cannot be trusted, if so. */
+  private Optional<String> brokenEntry(PathInfo p, String text) throws CacheException {
+    String key = NarInfo.key(p.path());
+    NarInfo info;
+    try {
+      info = NarInfo.parse(text, key);
+    } catch (IllegalArgumentException e) {
+      return Optional.of("corrupt narinfo " + SafeText.escape(SafeText.cut(e.getMessage(), 200)));
+    }
+    if (!info.storePath().equals(p.path())) {
+      return Optional.of(key + " describes " + info.storePath());
+    }
+    Optional<String> badUrl = NarInfo.urlProblem(info.url());
+    if (badUrl.isPresent()) {
+      return Optional.of(key + ": " + SafeText.escape(SafeText.cut(badUrl.get(), 300)));
+    }
+    OptionalLong size = target.size(info.url());
+    if (size.isEmpty()) {
+      return Optional.of(key + ": its NAR " + info.url() + " is missing");
+    }
+    if (size.getAsLong() >= 0 && info.fileSize() >= 0 && size.getAsLong() != info.fileSize()) {
+      return Optional.of(
+          key
+              + ": its NAR "
+              + info.url()
+              + " has "
+              + size.getAsLong()
+              + " bytes, FileSize says "
+              + info.fileSize());
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Reads back what this push wrote last (a narinfo, and its NAR's size): a server that answers 200
+   * to every PUT but stores nothing, or stores elsewhere, fails the push here instead of being
+   * reported as published.
+   */
+  private void readBack(NarInfo written) throws CacheException {
+    String key = NarInfo.key(written.storePath());
+    Optional<byte[]> back = target.read(key);
+    String expected = written.toText();
+    if (back.isEmpty() || !expected.equals(new String(back.get(), StandardCharsets.UTF_8))) {
+      throw new CacheException(
+          CacheException.Kind.FAILURE,
+          target.url()
+              + " accepted "
+              + key
+              + " but "
+              + (back.isEmpty()
+                  ? "does not have it when read back"
+                  : "returns other content when it is read back")
+              + "; the server does not store what is uploaded (check that it accepts PUT and"
+              + " serves the same directory)");
+    }
+    OptionalLong size = target.size(written.url());
+    if (size.isEmpty()
+        || (size.getAsLong() >= 0
+            && written.fileSize() >= 0
+            && size.getAsLong() != written.fileSize())) {
+      throw new CacheException(
+          CacheException.Kind.FAILURE,
+          target.url()
+              + " accepted "
+              + written.url()
+              + " but "
+              + (size.isEmpty()
+                  ? "does not have it when asked"
+                  : "reports " + size.getAsLong() + " bytes instead of " + written.fileSize())
+              + "; the server does not store what is uploaded");
+    }
+  }
+
   /**
    * A compressed NAR ready to upload, either a file in the staging directory or (small NARs) bytes
    * in memory, and its signed narinfo.
@@ -337,6 +433,7 @@ public final class CachePusher {
     private final AtomicLong fileBytes = new AtomicLong();
     private final AtomicLong bytesDone = new AtomicLong();
     private final AtomicInteger pathsDone = new AtomicInteger();
+    private final AtomicReference<NarInfo> lastWritten = new AtomicReference<>();
     private final long totalBytes;
     private final Queue<Compression.Compressor> compressors = new ConcurrentLinkedQueue<>();
     private final ThreadLocal<Compression.Compressor> compressor =
@@ -539,10 +636,11 @@ public final class CachePusher {
         discard(s);
         throw new CacheException(CacheException.Kind.FAILURE, "push cancelled");
       }
-      // NAR files are named by their hash, so one that exists already holds these bytes.
+      // NAR files are named by their hash, so one that exists with the right size already holds
+      // these bytes (a truncated one is uploaded again).
       if (target.concurrency() > 1
           && info.fileSize() >= HEAD_BEFORE_PUT
-          && target.exists(info.url())) {
+          && target.size(info.url()).orElse(-2) == info.fileSize()) {
         discard(s);
       } else if (s.bytes() != null) {
         target.write(info.url(), s.bytes(), "application/x-nix-nar");
@@ -573,6 +671,7 @@ public final class CachePusher {
       if (narInfos != null) {
         narInfos.put(info.storePath(), text);
       }
+      lastWritten.set(info);
       events.on(
           new ProgressEvent(
               "push",

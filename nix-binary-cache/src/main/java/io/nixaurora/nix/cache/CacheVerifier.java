@@ -2,6 +2,7 @@ package io.nixaurora.nix.cache;
 
 import io.nixaurora.api.CacheException;
 import io.nixaurora.api.StorePath;
+import io.nixaurora.support.SafeText;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -63,7 +64,53 @@ public final class CacheVerifier {
                     new CacheException(
                         CacheException.Kind.FAILURE,
                         target.url() + " cannot be listed; name the store paths to verify"));
-    return verifyKeys(keys);
+    List<String> problems = new ArrayList<>(verifyKeys(keys));
+    problems.addAll(cacheInfoProblems());
+    problems.sort(null);
+    return problems;
+  }
+
+  /**
+   * What is wrong with the cache's {@code nix-cache-info}: missing (not a binary cache, or a
+   * mistyped URL), not {@code Key: value} lines (an HTML page), or a StoreDir other than {@code
+   * /nix/store} (Nix refuses to substitute from it).
+   */
+  public List<String> cacheInfoProblems() throws CacheException {
+    Optional<byte[]> info = target.read(CachePusher.CACHE_INFO);
+    if (info.isEmpty()) {
+      return List.of(
+          CachePusher.CACHE_INFO + ": missing (not a binary cache, or nothing was ever pushed)");
+    }
+    List<String> problems = new ArrayList<>();
+    String text = new String(info.get(), StandardCharsets.UTF_8);
+    for (String line : text.split("\n")) {
+      String l = line.strip();
+      if (l.isEmpty()) {
+        continue;
+      }
+      int colon = l.indexOf(':');
+      if (colon <= 0 || l.startsWith("<")) {
+        problems.add(
+            CachePusher.CACHE_INFO
+                + ": not 'Key: value' lines"
+                + (text.stripLeading().startsWith("<") ? " (an HTML page?)" : "")
+                + ", starts with '"
+                + SafeText.escape(SafeText.cut(l, 60))
+                + "'");
+        break;
+      }
+      if (l.substring(0, colon).equals("StoreDir")
+          && !l.substring(colon + 1).strip().equals(StorePath.STORE_DIR)) {
+        problems.add(
+            CachePusher.CACHE_INFO
+                + ": StoreDir is "
+                + SafeText.escape(SafeText.cut(l.substring(colon + 1).strip(), 100))
+                + ", not "
+                + StorePath.STORE_DIR
+                + " (Nix will not substitute from this cache)");
+      }
+    }
+    return problems;
   }
 
   /**
@@ -89,6 +136,10 @@ public final class CacheVerifier {
       try {
         NarInfo info =
             NarInfo.parse(new String(text.get(), StandardCharsets.UTF_8), NarInfo.key(p));
+        if (!info.storePath().equals(p)) {
+          problems.add(p + ": its narinfo " + NarInfo.key(p) + " describes " + info.storePath());
+          continue;
+        }
         infos.add(info);
         todo.addAll(info.references());
       } catch (IllegalArgumentException e) {
@@ -96,6 +147,7 @@ public final class CacheVerifier {
       }
     }
     problems.addAll(check(infos, false));
+    problems.addAll(cacheInfoProblems());
     problems.sort(null);
     return problems;
   }
@@ -109,7 +161,13 @@ public final class CacheVerifier {
         continue; // removed while we looked
       }
       try {
-        infos.add(NarInfo.parse(new String(text.get(), StandardCharsets.UTF_8), key));
+        NarInfo info = NarInfo.parse(new String(text.get(), StandardCharsets.UTF_8), key);
+        if (!NarInfo.key(info.storePath()).equals(key)) {
+          problems.add(
+              key + ": describes " + info.storePath() + ", whose narinfo has another name");
+          continue;
+        }
+        infos.add(info);
       } catch (IllegalArgumentException e) {
         problems.add(key + ": corrupt narinfo: " + e.getMessage());
       }
@@ -171,8 +229,10 @@ public final class CacheVerifier {
         }
       }
     }
-    if (info.url().contains("://") || info.url().startsWith("/")) {
-      problems.add(p + ": URL " + info.url() + " is not relative to the cache");
+    Optional<String> badUrl = NarInfo.urlProblem(info.url());
+    if (badUrl.isPresent()) {
+      // Reported, never followed: a hostile narinfo must not make verify read outside the cache.
+      problems.add(p + ": " + SafeText.escape(SafeText.cut(badUrl.get(), 300)));
       return problems;
     }
     if (!target.exists(info.url())) {

@@ -1,10 +1,8 @@
 package io.nixaurora.nix.cache;
 
+import io.nixaurora.support.Netrc;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Base64;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -28,9 +26,7 @@ public final class Credentials {
 
   /** The {@code Authorization} header value (HTTP Basic). */
   String basicAuthorization() {
-    return "Basic "
-        + Base64.getEncoder()
-            .encodeToString((login + ":" + password).getBytes(StandardCharsets.UTF_8));
+    return new Netrc.Credentials(login, password).basicAuthorization();
   }
 
   /**
@@ -41,39 +37,8 @@ public final class Credentials {
    * @throws IOException when the file exists but cannot be read
    */
   public static Optional<Credentials> fromNetrc(Path netrc, String host) throws IOException {
-    if (!Files.isRegularFile(netrc)) {
-      return Optional.empty();
-    }
-    String[] tokens = Files.readString(netrc, StandardCharsets.UTF_8).trim().split("\\s+");
-    Credentials fallback = null;
-    int i = 0;
-    while (i < tokens.length) {
-      String t = tokens[i];
-      if (t.equals("machine") || t.equals("default")) {
-        String machine = t.equals("machine") && i + 1 < tokens.length ? tokens[++i] : null;
-        String login = null;
-        String password = null;
-        i++;
-        while (i < tokens.length && !tokens[i].equals("machine") && !tokens[i].equals("default")) {
-          if (tokens[i].equals("login") && i + 1 < tokens.length) {
-            login = tokens[++i];
-          } else if (tokens[i].equals("password") && i + 1 < tokens.length) {
-            password = tokens[++i];
-          }
-          i++;
-        }
-        if (login != null && password != null) {
-          if (machine == null) {
-            fallback = fallback == null ? new Credentials(login, password) : fallback;
-          } else if (machine.equalsIgnoreCase(host)) {
-            return Optional.of(new Credentials(login, password));
-          }
-        }
-      } else {
-        i++;
-      }
-    }
-    return Optional.ofNullable(fallback);
+    // The one netrc reader (support), so the cache and the scheduler read a netrc file alike.
+    return Netrc.read(netrc).lookup(host).map(c -> new Credentials(c.login(), c.password()));
   }
 
   @Override

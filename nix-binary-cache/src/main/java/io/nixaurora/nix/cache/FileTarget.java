@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * A {@code file:///dir} cache. Every write goes to a temporary file in the destination's directory
@@ -49,6 +50,25 @@ public final class FileTarget implements BinaryCacheTarget {
           CacheException.Kind.FAILURE, "cannot create cache directory " + root + ": " + e, e);
     }
     removeStaleTemporaries(root.resolve("nar"));
+    return new FileTarget(url, root);
+  }
+
+  /**
+   * Opens the existing cache at {@code url} for reading (verify, doctor): nothing is created, so a
+   * mistyped path fails instead of becoming a new, empty and "sound" cache.
+   *
+   * @throws CacheException naming the directory when it does not exist or is not a directory
+   */
+  public static FileTarget openExisting(CacheUrl url) throws CacheException {
+    Path root = url.directory();
+    if (!Files.isDirectory(root)) {
+      throw new CacheException(
+          CacheException.Kind.FAILURE,
+          "cache directory "
+              + root
+              + (Files.exists(root) ? " is not a directory" : " does not exist")
+              + " (nothing was created)");
+    }
     return new FileTarget(url, root);
   }
 
@@ -89,6 +109,18 @@ public final class FileTarget implements BinaryCacheTarget {
   @Override
   public boolean exists(String key) {
     return Files.exists(resolve(key));
+  }
+
+  @Override
+  public OptionalLong size(String key) throws CacheException {
+    Path p = resolve(key);
+    try {
+      return Files.isRegularFile(p) ? OptionalLong.of(Files.size(p)) : OptionalLong.empty();
+    } catch (NoSuchFileException e) {
+      return OptionalLong.empty();
+    } catch (IOException e) {
+      throw failure("cannot read " + p, e);
+    }
   }
 
   @Override

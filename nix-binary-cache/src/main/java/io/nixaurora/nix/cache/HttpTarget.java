@@ -1,6 +1,8 @@
 package io.nixaurora.nix.cache;
 
 import io.nixaurora.api.CacheException;
+import io.nixaurora.support.BoundedHttp;
+import io.nixaurora.support.RedirectPolicy;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,6 +18,7 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.ThreadLocalRandom;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
@@ -28,6 +31,11 @@ import javax.net.ssl.X509TrustManager;
  * dav_methods PUT}). 404 and 403 on a check mean "absent" (S3 answers 403 for missing keys). 5xx
  * answers and timeouts are retried with exponential backoff; any other 4xx fails with the URL and
  * status. TLS is verified with the JDK's default trust store. NAR uploads stream from a file.
+ *
+ * <p>Redirects follow {@link RedirectPolicy}: only to the same scheme, host and port; any other
+ * redirect fails the request with both URLs named. Credentials (from a netrc file or the URL's user
+ * info) are sent only to the cache's own host. Small files are read whole within {@link
+ * #SMALL_REQUEST_TIMEOUT} and at most {@link #MAX_SMALL_FILE} bytes.
  */
 public final class HttpTarget implements BinaryCacheTarget {
 
@@ -36,7 +44,14 @@ public final class HttpTarget implements BinaryCacheTarget {
   private static final Duration SMALL_REQUEST_TIMEOUT = Duration.ofSeconds(60);
   private static final int CONCURRENCY = 16;
 
+  /** The largest narinfo or nix-cache-info read (a narinfo with 10,000 references is ~1 MB). */
+  static final long MAX_SMALL_FILE = 16L << 20;
+
   private final CacheUrl url;
+
+  /** The cache's root without user info: credentials travel in the Authorization header. */
+  private final URI root;
+
   private final Optional<String> authorization;
   private final HttpClient client;
   private Path staging;
@@ -56,6 +71,7 @@ public final class HttpTarget implements BinaryCacheTarget {
       creds = Optional.of(new Credentials(userInfo.substring(0, c), userInfo.substring(c + 1)));
     }
     this.authorization = creds.map(Credentials::basicAuthorization);
+    this.root = URI.create(url.substituterUrl());
     this.client =
         HttpClient.newBuilder()
             .connectTimeout(CONNECT_TIMEOUT)
@@ -64,7 +80,9 @@ public final class HttpTarget implements BinaryCacheTarget {
                 url.scheme().equals("http")
                     ? HttpClient.Version.HTTP_1_1
                     : HttpClient.Version.HTTP_2)
-            .followRedirects(HttpClient.Redirect.NORMAL)
+            // Followed by hand under RedirectPolicy: the JDK's NORMAL policy re-sends every
+            // header, Authorization included, to whatever host a redirect names.
+            .followRedirects(HttpClient.Redirect.NEVER)
             .build();
   }
 
@@ -104,7 +122,7 @@ public final class HttpTarget implements BinaryCacheTarget {
   }
 
   private URI uri(String key) {
-    return URI.create(url.base().toString() + "/" + key);
+    return URI.create(root + "/" + key);
   }
 
   /** The URL of a key for messages: never the user info. */
@@ -118,6 +136,25 @@ public final class HttpTarget implements BinaryCacheTarget {
     return b;
   }
 
+  /**
+   * {@code request} sent to {@code next}: the credentials only when {@code next} is the cache's own
+   * host and port (RedirectPolicy allows nothing else, this keeps it so if it ever does).
+   */
+  private HttpRequest redirected(HttpRequest request, URI next) {
+    boolean ownHost =
+        next.getHost() != null
+            && next.getHost().equalsIgnoreCase(root.getHost())
+            && next.getPort() == root.getPort()
+            && next.getScheme().equalsIgnoreCase(root.getScheme());
+    return HttpRequest.newBuilder(request, (name, value) -> ownHost || !isAuthorization(name))
+        .uri(next)
+        .build();
+  }
+
+  private static boolean isAuthorization(String header) {
+    return header.equalsIgnoreCase("Authorization");
+  }
+
   @Override
   public boolean exists(String key) throws CacheException {
     HttpRequest req =
@@ -129,9 +166,28 @@ public final class HttpTarget implements BinaryCacheTarget {
   }
 
   @Override
+  public OptionalLong size(String key) throws CacheException {
+    HttpRequest req =
+        request(key, SMALL_REQUEST_TIMEOUT)
+            .method("HEAD", HttpRequest.BodyPublishers.noBody())
+            .build();
+    HttpResponse<Void> r = send("HEAD", key, req, HttpResponse.BodyHandlers.discarding(), true);
+    if (!ok(r.statusCode())) {
+      return OptionalLong.empty();
+    }
+    return OptionalLong.of(r.headers().firstValueAsLong("Content-Length").orElse(-1));
+  }
+
+  @Override
   public Optional<byte[]> read(String key) throws CacheException {
     HttpRequest req = request(key, SMALL_REQUEST_TIMEOUT).GET().build();
-    HttpResponse<byte[]> r = send("GET", key, req, HttpResponse.BodyHandlers.ofByteArray(), true);
+    HttpResponse<byte[]> r =
+        sendWith(
+            "GET",
+            key,
+            req,
+            request -> BoundedHttp.send(client, request, MAX_SMALL_FILE, SMALL_REQUEST_TIMEOUT),
+            true);
     return ok(r.statusCode()) ? Optional.of(r.body()) : Optional.empty();
   }
 
@@ -218,12 +274,46 @@ public final class HttpTarget implements BinaryCacheTarget {
       HttpResponse.BodyHandler<T> handler,
       boolean absentOk)
       throws CacheException {
+    return sendWith(method, key, req, request -> client.send(request, handler), absentOk);
+  }
+
+  /** One HTTP exchange, redirects not followed. */
+  @FunctionalInterface
+  private interface Exchange<T> {
+    HttpResponse<T> send(HttpRequest request) throws IOException, InterruptedException;
+  }
+
+  /** {@code exchange}, with redirects followed under {@link RedirectPolicy}. */
+  private <T> HttpResponse<T> followingRedirects(
+      String method, String key, HttpRequest req, Exchange<T> exchange)
+      throws IOException, InterruptedException, CacheException {
+    HttpRequest current = req;
+    for (int hop = 0; ; hop++) {
+      HttpResponse<T> r = exchange.send(current);
+      if (!RedirectPolicy.isRedirect(r.statusCode())) {
+        return r;
+      }
+      discard(r);
+      URI next;
+      try {
+        next = RedirectPolicy.follow(current.uri(), r.headers().firstValue("Location"), hop);
+      } catch (RedirectPolicy.RefusedRedirect e) {
+        throw new CacheException(
+            CacheException.Kind.FAILURE, method + " " + shown(key) + ": " + e.getMessage(), e);
+      }
+      current = redirected(current, next);
+    }
+  }
+
+  private <T> HttpResponse<T> sendWith(
+      String method, String key, HttpRequest req, Exchange<T> exchange, boolean absentOk)
+      throws CacheException {
     long backoffMillis = 200;
     for (int attempt = 1; ; attempt++) {
       String failure;
       IOException cause = null;
       try {
-        HttpResponse<T> r = client.send(req, handler);
+        HttpResponse<T> r = followingRedirects(method, key, req, exchange);
         int s = r.statusCode();
         if (s < 400 || (absentOk && (s == 404 || s == 403))) {
           return r;

@@ -61,6 +61,33 @@ public record NarInfo(
   }
 
   /**
+   * Why {@code url} (a narinfo's {@code URL:}) does not name a file inside the cache, or empty when
+   * it does: it must be relative, without a scheme, {@code ..} or {@code .} segments, empty
+   * segments or backslashes. Nix itself only resolves such URLs under the cache root, so anything
+   * else is a broken or hostile entry.
+   */
+  public static Optional<String> urlProblem(String url) {
+    if (url.isEmpty()) {
+      return Optional.of("URL is empty");
+    }
+    if (url.contains("://") || url.startsWith("/")) {
+      return Optional.of("URL " + url + " is not relative to the cache");
+    }
+    for (String segment : url.split("/", -1)) {
+      if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
+        return Optional.of("URL " + url + " leaves the cache or has empty segments");
+      }
+    }
+    for (int i = 0; i < url.length(); i++) {
+      char c = url.charAt(i);
+      if (c < 0x21 || c == 0x7F || c == '\\' || c == '?' || c == '#' || c == '%') {
+        return Optional.of("URL " + url + " has characters a cache file name never has");
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
    * What a signature signs (spec §4.1): {@code 1;<path>;sha256:<b32>;<narSize>;<refs>}, refs as
    * full paths, sorted, comma-separated (the string ends with {@code ;} when there are none).
    */

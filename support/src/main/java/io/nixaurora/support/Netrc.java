@@ -1,19 +1,29 @@
-package io.nixaurora.submit.http;
+package io.nixaurora.support;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Base64;
 import java.util.Optional;
 
 /**
  * Credentials from a {@code .netrc} file, looked up by host as Python's {@code netrc} module does
  * for {@code requests}: the first {@code machine <host>} entry, else {@code default}. {@code
- * macdef} bodies are skipped.
+ * macdef} bodies are skipped, {@code #} comment lines too. The one netrc reader of nix-aurora (the
+ * binary cache and the scheduler read the same file the same way).
  */
-final class Netrc {
+public final class Netrc {
 
   /** A login and password; the password never appears in {@link #toString()}. */
-  record Credentials(String login, String password) {
+  public record Credentials(String login, String password) {
+    /** The {@code Authorization} header value (HTTP Basic). */
+    public String basicAuthorization() {
+      return "Basic "
+          + Base64.getEncoder()
+              .encodeToString((login + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
+
     @Override
     public String toString() {
       return "Credentials[login=" + login + ", password=***]";
@@ -27,19 +37,19 @@ final class Netrc {
   }
 
   /** Reads {@code file}; a missing file has no entries. */
-  static Netrc read(Path file) throws IOException {
+  public static Netrc read(Path file) throws IOException {
     if (!Files.isRegularFile(file)) {
       return new Netrc("");
     }
     return new Netrc(Files.readString(file));
   }
 
-  static Netrc parse(String text) {
+  public static Netrc parse(String text) {
     return new Netrc(text);
   }
 
   /** The credentials for {@code host}, if the file has any. */
-  Optional<Credentials> lookup(String host) {
+  public Optional<Credentials> lookup(String host) {
     String[] lines = text.split("\n", -1);
     StringBuilder tokens = new StringBuilder();
     boolean inMacro = false;
