@@ -49,7 +49,10 @@ public final class BuildCommand implements Callable<Integer> {
   @Option(
       names = {"-o", "--out"},
       paramLabel = "FILE",
-      description = "Write the configuration to FILE (atomically) instead of stdout.")
+      description =
+          "Write the configuration to FILE instead of stdout: a regular file (or a new one) is"
+              + " replaced atomically, a symbolic link is followed, a device or FIFO is written"
+              + " through; '-' is stdout.")
   String out;
 
   @Option(
@@ -78,7 +81,8 @@ public final class BuildCommand implements Callable<Integer> {
     ConsoleListener console = session.console(err);
     console.finish();
     String text = json ? envelope(built) : built.config().json();
-    if (out != null) {
+    boolean toFile = out != null && !out.equals("-");
+    if (toFile) {
       Path target = session.environment().resolve(out);
       AtomicFile.write(target, text.endsWith("\n") ? text : text + "\n");
     } else {
@@ -98,7 +102,7 @@ public final class BuildCommand implements Callable<Integer> {
             + ", init by the "
             + built.pipeline().config().store()
             + " store provider"
-            + (out != null ? ", written to " + out : "")
+            + (toFile ? ", written to " + out : "")
             + " ("
             + Durations.since(start)
             + ")");

@@ -1,6 +1,7 @@
 package io.nixaurora.cli;
 
 import io.nixaurora.api.AuroraJobConfig;
+import io.nixaurora.api.FileName;
 import io.nixaurora.api.JobKey;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,8 +11,8 @@ import java.util.Optional;
 
 /**
  * The last configuration this tool submitted for each job, under {@code
- * ~/.local/state/nix-aurora/jobs/CLUSTER/ROLE/ENV/NAME.json}: what {@code diff} compares with when
- * the submitter cannot ask the scheduler.
+ * ~/.local/state/nix-aurora/jobs/CLUSTER/ROLE/ENV/NAME.json} (each part encoded by {@link
+ * FileName}): what {@code diff} compares with when the submitter cannot ask the scheduler.
  */
 final class SubmittedConfigs {
   private final Path root;
@@ -21,10 +22,11 @@ final class SubmittedConfigs {
   }
 
   Path file(JobKey key) {
-    return root.resolve(key.cluster())
-        .resolve(key.role())
-        .resolve(key.environment())
-        .resolve(key.name() + ".json");
+    // Each part is one encoded component: `..` as a name stays inside, two keys never share.
+    return root.resolve(FileName.of(key.cluster()))
+        .resolve(FileName.of(key.role()))
+        .resolve(FileName.of(key.environment()))
+        .resolve(FileName.of(key.name()) + ".json");
   }
 
   /** Records {@code config} as submitted; a failure to record is a warning, not an error. */

@@ -8,12 +8,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code build} with real Nix. */
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
 class BuildCommandTest {
 
   @TempDir static Path tmp;
@@ -63,6 +68,80 @@ class BuildCommandTest {
     assertEquals("hello", config.get("name").asText());
     try (var files = Files.list(cli.workingDirectory)) {
       assertEquals(List.of(written), files.toList(), "no temporary file may be left");
+    }
+  }
+
+  @Test
+  void outDashIsStdout() throws Exception {
+    Cli cli = new Cli(tmp.resolve("out-dash"));
+    Cli.Result r = cli.run("build", job.toString(), "--out", "-", "--quiet");
+    assertEquals(0, r.exitCode(), r.toString());
+    assertEquals("hello", JSON.readTree(r.out()).get("name").asText());
+    assertFalse(Files.exists(cli.workingDirectory.resolve("-")), "a file named '-' was made");
+  }
+
+  @Test
+  void outThroughASymlinkWritesItsTargetAndKeepsTheLinkAndTheMode() throws Exception {
+    Cli cli = new Cli(tmp.resolve("out-link"));
+    Path target = Files.writeString(cli.workingDirectory.resolve("real.json"), "old\n");
+    Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rw-r-----"));
+    Path link = Files.createSymbolicLink(cli.workingDirectory.resolve("job.json"), target);
+    Path dangling =
+        Files.createSymbolicLink(
+            cli.workingDirectory.resolve("new.json"), Path.of("made-by-build.json"));
+    assertEquals(0, cli.run("build", job.toString(), "--out", "job.json").exitCode());
+    assertEquals(0, cli.run("build", job.toString(), "--out", "new.json").exitCode());
+    assertTrue(Files.isSymbolicLink(link), "the link was replaced by a file");
+    assertEquals("hello", JSON.readTree(target.toFile()).get("name").asText());
+    assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(target)));
+    assertTrue(Files.isSymbolicLink(dangling));
+    Path made = cli.workingDirectory.resolve("made-by-build.json");
+    assertEquals("hello", JSON.readTree(made.toFile()).get("name").asText());
+    try (var files = Files.list(cli.workingDirectory)) {
+      assertEquals(4, files.count(), "no temporary file may be left");
+    }
+  }
+
+  @Test
+  void outToAFifoWritesThroughToItsReader() throws Exception {
+    Cli cli = new Cli(tmp.resolve("out-fifo"));
+    Path fifo = cli.workingDirectory.resolve("pipe");
+    Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
+    assertEquals(0, mkfifo.waitFor(), "mkfifo is needed for this test");
+    CompletableFuture<byte[]> read =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try (var in = Files.newInputStream(fifo)) {
+                return in.readAllBytes();
+              } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+            });
+    Cli.Result r = cli.run("build", job.toString(), "--out", fifo.toString());
+    assertEquals(0, r.exitCode(), r.toString());
+    assertEquals("hello", JSON.readTree(read.get(60, TimeUnit.SECONDS)).get("name").asText());
+    assertTrue(
+        Files.readAttributes(fifo, java.nio.file.attribute.BasicFileAttributes.class).isOther(),
+        "the FIFO was replaced");
+    try (var files = Files.list(cli.workingDirectory)) {
+      assertEquals(List.of(fifo), files.toList(), "no temporary file may be left");
+    }
+  }
+
+  @Test
+  void outToACharacterDeviceWritesThroughAndLeavesItADevice() throws Exception {
+    Cli cli = new Cli(tmp.resolve("out-device"));
+    // A private node of /dev/null's device (1,3): if the fix broke, only this copy is replaced.
+    Path device = cli.workingDirectory.resolve("null");
+    Process mknod =
+        new ProcessBuilder("mknod", device.toString(), "c", "1", "3").inheritIO().start();
+    assertEquals(0, mknod.waitFor(), "this test makes a device node: it needs root (CI has it)");
+    Cli.Result r = cli.run("build", job.toString(), "--out", device.toString());
+    assertEquals(0, r.exitCode(), r.toString());
+    assertFalse(Files.isRegularFile(device), "the device was replaced by a regular file");
+    assertEquals(0, Files.readAllBytes(device).length, "still a null device");
+    try (var files = Files.list(cli.workingDirectory)) {
+      assertEquals(List.of(device), files.toList(), "no temporary file may be left");
     }
   }
 

@@ -4,8 +4,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -187,32 +187,54 @@ public final class SigningKey {
   }
 
   /**
-   * Writes the secret file (mode 0600, created new: an existing file is never overwritten) and the
-   * public file, like {@code nix-store --generate-binary-cache-key NAME SECRET PUBLIC}.
+   * Writes the secret file (mode 0600) and the public file, like {@code nix-store
+   * --generate-binary-cache-key NAME SECRET PUBLIC}. Both are created new: an existing file, or a
+   * symbolic link (even a dangling one, whose target would otherwise be created), is never written
+   * through or replaced. Each file is written in full beside its name and then linked into place,
+   * so a reader never sees half a key.
    *
-   * @throws FileAlreadyExistsException when either file exists
+   * @throws FileAlreadyExistsException when either name exists
    */
   public void writeFiles(Path secretFile, Path publicFile) throws IOException {
-    if (Files.exists(secretFile)) {
-      throw new FileAlreadyExistsException(secretFile.toString());
+    for (Path p : new Path[] {secretFile, publicFile}) {
+      if (Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+        throw new FileAlreadyExistsException(p.toString());
+      }
     }
-    if (Files.exists(publicFile)) {
-      throw new FileAlreadyExistsException(publicFile.toString());
+    createNew(secretFile, secretKeyText(), "rw-------");
+    try {
+      createNew(publicFile, publicKey.toString(), "rw-r--r--");
+    } catch (IOException e) {
+      Files.deleteIfExists(secretFile); // a key is written whole or not at all
+      throw e;
     }
-    Path dir = secretFile.toAbsolutePath().getParent();
+  }
+
+  /**
+   * Creates {@code file} with {@code text}, failing if the name exists in any form: a temporary
+   * file is written, then hard-linked to the name ({@code link(2)} never follows or replaces what
+   * is there), then removed.
+   */
+  private static void createNew(Path file, String text, String permissions) throws IOException {
+    Path dir = file.toAbsolutePath().getParent();
     Path tmp =
         Files.createTempFile(
             dir,
-            ".secret",
+            ".key",
             ".tmp",
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(permissions)));
     try {
-      Files.writeString(tmp, secretKeyText(), StandardCharsets.UTF_8);
-      Files.move(tmp, secretFile, StandardCopyOption.ATOMIC_MOVE);
+      Files.writeString(tmp, text, StandardCharsets.UTF_8);
+      try {
+        Files.createLink(file, tmp);
+      } catch (UnsupportedOperationException e) {
+        // A file system without hard links: a move without REPLACE_EXISTING still refuses a name
+        // that exists, symbolic links included.
+        Files.move(tmp, file);
+      }
     } finally {
       Files.deleteIfExists(tmp);
     }
-    Files.writeString(publicFile, publicKey.toString(), StandardCharsets.UTF_8);
   }
 
   /** The key's name only; never the secret. */

@@ -1,6 +1,7 @@
 package io.nixaurora.nix.local;
 
 import io.nixaurora.api.BuiltJob;
+import io.nixaurora.api.FileName;
 import io.nixaurora.api.InitCommand;
 import io.nixaurora.api.InvalidJobException;
 import io.nixaurora.api.JobKey;
@@ -27,9 +28,9 @@ import java.util.TreeSet;
  * The {@code local} store provider: the agents use this machine's Nix store (a single-node
  * devcluster, or agents sharing the store). Publishing checks that every process script is valid in
  * the local store and registers a GC root for each, at {@code
- * <gc_roots_dir>/<cluster>/<role>/<env>/<job>/<process>}, so a garbage collection between the build
- * and the task's start cannot break the job. Rebuilding the job replaces its roots and removes the
- * roots of processes it no longer has.
+ * <gc_roots_dir>/<cluster>/<role>/<env>/<job>/<process>} (each part encoded by {@link FileName}),
+ * so a garbage collection between the build and the task's start cannot break the job. Rebuilding
+ * the job replaces its roots and removes the roots of processes it no longer has.
  *
  * <p>Settings: those of {@link StoreSettings} and {@code gc_roots_dir} (default {@value
  * #DEFAULT_GC_ROOTS_DIR}; a directory outside {@code /nix/var/nix/gcroots} works too, Nix then
@@ -74,11 +75,12 @@ public final class LocalStoreProvider implements StoreProvider {
 
   /** The directory of {@code key}'s GC roots. */
   public Path gcRootsOf(JobKey key) {
+    // Each part is one encoded component: `..` as a name stays inside, two keys never share.
     return gcRootsDir
-        .resolve(safe(key.cluster()))
-        .resolve(key.role())
-        .resolve(key.environment())
-        .resolve(key.name());
+        .resolve(FileName.of(key.cluster()))
+        .resolve(FileName.of(key.role()))
+        .resolve(FileName.of(key.environment()))
+        .resolve(FileName.of(key.name()));
   }
 
   @Override
@@ -162,9 +164,9 @@ public final class LocalStoreProvider implements StoreProvider {
     }
   }
 
-  /** A process or cluster name as one path component ('/' cannot occur; a leading dot can). */
+  /** A process name as one path component. */
   private static String safe(String name) {
-    return name.startsWith(".") ? "_" + name : name;
+    return FileName.of(name);
   }
 
   @Override

@@ -217,6 +217,48 @@ class LocalStoreProviderTest {
   }
 
   @Test
+  void dotDotAsRoleOrNameRootsInsideItsOwnDirectory() throws Exception {
+    Path dir =
+        Jobs.jobDir(
+            tmp.resolve("dotdot"),
+            Jobs.HELLO_WORLD
+                .replace("role = \"vagrant\"", "role = \"..\"")
+                .replace("\"devel\"; name = \"hello_world\"", "\"devel\"; name = \"..\""));
+    BuiltJob job =
+        Jobs.evaluator(tmp.resolve("cache")).evaluate(JobSource.file(dir), EventListener.NONE);
+    assertEquals("..", job.key().role());
+    assertEquals("..", job.key().name());
+    LocalStoreProvider provider = provider(Map.of());
+    provider.publish(job, EventListener.NONE);
+    Path roots = tmp.resolve("roots");
+    Path expected = roots.resolve("devcluster/%2E./devel/%2E.");
+    assertEquals(expected, provider.gcRootsOf(job.key()));
+    try (var all = Files.walk(roots)) {
+      assertTrue(Files.isSymbolicLink(expected.resolve("hello_world")), all.toList().toString());
+    }
+    try (var all = Files.walk(tmp)) {
+      List<Path> links = all.filter(Files::isSymbolicLink).toList();
+      assertEquals(List.of(expected.resolve("hello_world")), links, "a root outside its directory");
+    }
+    // Two keys that differ only in where a dot is never share a directory.
+    var keys =
+        List.of(
+            new io.nixaurora.api.JobKey("devcluster", "..", "devel", "x"),
+            new io.nixaurora.api.JobKey("devcluster", ".", "devel", "x"),
+            new io.nixaurora.api.JobKey("devcluster", "x", "devel", ".."),
+            new io.nixaurora.api.JobKey("..", "x", "devel", "x"),
+            new io.nixaurora.api.JobKey("devcluster", "x", "devel", "x"));
+    java.util.Set<Path> dirs = new java.util.HashSet<>();
+    for (var key : keys) {
+      Path d = provider.gcRootsOf(key);
+      assertEquals(d, d.normalize(), key.toString());
+      assertEquals(roots.getNameCount() + 4, d.getNameCount(), key.toString());
+      assertTrue(d.startsWith(roots), key.toString());
+      assertTrue(dirs.add(d), key + " shares " + d);
+    }
+  }
+
+  @Test
   void publishRefusesAScriptThatIsNotInTheStoreAndWritesNothing() throws Exception {
     StorePath missing =
         StorePath.of("/nix/store/00000000000000000000000000000000-aurora-process-x");
