@@ -38,6 +38,10 @@ final class FlakeJobs {
               + " 'extra-experimental-features'|'flake' is not a recognised command"
               + "|unrecognised flag '--no-update-lock-file'");
 
+  /** {@code at /nix/store/<hash>-source/flake.nix:3:5:}, the flake's copy in the store. */
+  private static final Pattern SOURCE_LOCATION =
+      Pattern.compile("(?m)^\\s*at /nix/store/[0-9a-z]{32}-source(/[^:\\n]*):(\\d+):(\\d+):");
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private FlakeJobs() {}
@@ -138,6 +142,13 @@ final class FlakeJobs {
     String first = BuildErrors.firstError(text).lines().findFirst().orElse(text).strip();
     if (!e.jobAtFault() && first.contains("Nix is not installed")) {
       return e;
+    }
+    // An error in flake.nix is reported at its copy in the store: name the user's file instead.
+    Matcher at = SOURCE_LOCATION.matcher(text);
+    if (at.find() && flake.directory().isPresent()) {
+      String location =
+          flake.directory().get() + at.group(1) + ":" + at.group(2) + ":" + at.group(3);
+      return new NixException(location + ": " + first, location, true);
     }
     return new NixException(flake.display() + ": " + first, flake.display(), true);
   }
