@@ -139,6 +139,18 @@ final class FlakeJobs {
           lockFile,
           true);
     }
+    if (text.contains("lockfile contains mutable lock")) {
+      // Nix 2.26 and later lock a relative path input (path:./dir) without a hash; 2.8 refuses it.
+      return new NixException(
+          lockFile
+              + " has an input locked without a hash (Nix 2.26 and later lock relative path"
+              + " inputs so), which this Nix ("
+              + version(runner)
+              + ") refuses: add the input's narHash (nix flake lock with this Nix, on a copy), or"
+              + " name the input by absolute path",
+          lockFile,
+          true);
+    }
     String first = BuildErrors.firstError(text).lines().findFirst().orElse(text).strip();
     if (!e.jobAtFault() && first.contains("Nix is not installed")) {
       return e;

@@ -73,6 +73,20 @@ class FlakeJobsTest {
   }
 
   @Test
+  void aLockFromANewerNixThatThisOneRefusesNamesTheLockFile() throws Exception {
+    // Nix 2.8 reading a lock written by 2.26+ for a relative path input
+    NixException e =
+        describe(
+            "error: lockfile contains mutable lock '{\"path\":\"./nixpkgs\",\"type\":\"path\"}'");
+    assertTrue(
+        e.getMessage()
+            .startsWith(tmp.resolve("flake.lock") + " has an input locked without a hash"),
+        e.getMessage());
+    assertEquals(1, e.getMessage().lines().count());
+    assertEquals(3, e.exitCode());
+  }
+
+  @Test
   void anyOtherFlakeErrorIsItsFirstLineNamingTheFlake() throws Exception {
     NixException e = describe("error: cannot find flake 'flake:nope' in the flake registries");
     assertEquals(tmp + ": cannot find flake 'flake:nope' in the flake registries", e.getMessage());
