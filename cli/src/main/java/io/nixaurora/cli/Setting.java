@@ -39,10 +39,8 @@ public enum Setting {
   REQUEST_TIMEOUT_SECONDS("request_timeout_seconds", Type.INTEGER, "scheduler request timeout"),
   RETRY_BUDGET_SECONDS("retry_budget_seconds", Type.INTEGER, "how long to retry the scheduler"),
   OWNER("owner", Type.STRING, "the owner recorded on updates"),
-  NIXPKGS(
-      "nixpkgs",
-      Type.STRING,
-      "pkgs of file jobs: a nixpkgs path or flake reference (default: <nixpkgs> on NIX_PATH)");
+  // Longer help lives in the README; the table keeps one line per key.
+  NIXPKGS("nixpkgs", Type.STRING, "pkgs: a nixpkgs path or flake reference");
 
   /** The JSON type of a setting. */
   public enum Type {

@@ -80,6 +80,29 @@ class ExamplesTest {
   }
 
   @Test
+  void theFlakeExampleIsAJobWhosePkgsIsItsLockedInput() throws Exception {
+    try (Stream<Path> dirs = Files.list(EXAMPLES)) {
+      List<String> flakes =
+          dirs.filter(d -> Files.isRegularFile(d.resolve("flake.nix")))
+              .map(d -> d.getFileName().toString())
+              .toList();
+      assertEquals(List.of("flake"), flakes);
+    }
+    BuiltJob built =
+        evaluator.evaluate(
+            JobSource.flake(EXAMPLES.resolve("flake").toString(), "hello"), EventListener.NONE);
+    AuroraJobConfig config = new JobCompiler().compile(built, store().initCommand());
+    JsonNode job = json.readTree(config.json());
+    assertEquals("hello_flake", job.get("name").asText());
+    JsonNode processes = job.get("task").get("processes");
+    assertEquals(List.of("nix_init_hello", "hello"), names(processes));
+    String cmdline = processes.get(1).get("cmdline").asText();
+    assertTrue(
+        cmdline.matches("/nix/store/[0-9a-z]{32}-hello-offline-2\\.12/bin/hello && sleep 3600"),
+        cmdline);
+  }
+
+  @Test
   void helloWorld() throws Exception {
     JsonNode job = compile(EXAMPLES.resolve("hello_world"));
     assertEquals("devcluster", job.get("cluster").asText());

@@ -38,6 +38,10 @@ final class FlakeJobs {
               + " 'extra-experimental-features'|'flake' is not a recognised command"
               + "|unrecognised flag '--no-update-lock-file'");
 
+  /** {@code at /nix/store/<hash>-source/flake.nix:3:5:}, the flake's copy in the store. */
+  private static final Pattern SOURCE_LOCATION =
+      Pattern.compile("(?m)^\\s*at /nix/store/[0-9a-z]{32}-source(/[^:\\n]*):(\\d+):(\\d+):");
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private FlakeJobs() {}
@@ -135,9 +139,28 @@ final class FlakeJobs {
           lockFile,
           true);
     }
+    if (text.contains("lockfile contains mutable lock")) {
+      // Nix 2.26 and later lock a relative path input (path:./dir) without a hash; 2.8 refuses it.
+      return new NixException(
+          lockFile
+              + " has an input locked without a hash (Nix 2.26 and later lock relative path"
+              + " inputs so), which this Nix ("
+              + version(runner)
+              + ") refuses: add the input's narHash (nix flake lock with this Nix, on a copy), or"
+              + " name the input by absolute path",
+          lockFile,
+          true);
+    }
     String first = BuildErrors.firstError(text).lines().findFirst().orElse(text).strip();
     if (!e.jobAtFault() && first.contains("Nix is not installed")) {
       return e;
+    }
+    // An error in flake.nix is reported at its copy in the store: name the user's file instead.
+    Matcher at = SOURCE_LOCATION.matcher(text);
+    if (at.find() && flake.directory().isPresent()) {
+      String location =
+          flake.directory().get() + at.group(1) + ":" + at.group(2) + ":" + at.group(3);
+      return new NixException(location + ": " + first, location, true);
     }
     return new NixException(flake.display() + ": " + first, flake.display(), true);
   }

@@ -44,9 +44,6 @@ public sealed interface Nixpkgs {
     }
   }
 
-  /** {@code github:}, {@code path:}, {@code git+https:} … */
-  Pattern SCHEME = Pattern.compile("^[a-zA-Z][a-zA-Z0-9+.-]*:");
-
   /**
    * Reads a {@code nixpkgs} value: a path (absolute, {@code ./…}, {@code ../…}, {@code ~/…}, or an
    * existing file or directory under {@code base}) is imported, or read as a {@code path:} flake
@@ -72,7 +69,8 @@ public sealed interface Nixpkgs {
             || v.equals(".")
             || v.equals("..")
             || v.startsWith("~/");
-    if (!looksLikePath && SCHEME.matcher(v).find()) {
+    // A scheme (github:, path:, git+https: …) makes it a flake reference.
+    if (!looksLikePath && Pattern.compile("^[a-zA-Z][a-zA-Z0-9+.-]*:").matcher(v).find()) {
       if (v.startsWith("path:") && !v.startsWith("path:/")) {
         // Nix resolves it against its own working directory, which is not necessarily ours.
         return new Flake("path:" + base.resolve(v.substring("path:".length())).normalize());

@@ -1,8 +1,10 @@
 # OFFLINE STAND-IN FOR NIXPKGS.
 #
-# nix-aurora passes this package set as `pkgs` only when <nixpkgs> is not on NIX_PATH (machines
-# without a channel and without network). It is NOT nixpkgs: it holds a few packages made with
-# plain derivations, just enough for the examples to build and run:
+# nix-aurora passes this package set as `pkgs` only when nothing is pinned (no --nixpkgs, no
+# `nixpkgs` setting, not a flake job) and <nixpkgs> is not on NIX_PATH (machines without a
+# channel and without network); examples/flake pins a copy of it as a flake. It is NOT nixpkgs:
+# it holds a few packages made with plain derivations, just enough for the examples to build and
+# run:
 #
 #   hello    bin/hello: prints "Hello, world!" (a /bin/sh script)
 #   python3  bin/python3: runs THE MACHINE'S OWN python3 (/usr/bin/python3, else python3 on

@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -192,7 +193,8 @@ class FlakeJobTest {
     Path flake = copyWithAbsoluteInput(tmp.resolve("f"));
     lock(flake);
     Path job = flake.resolve("hello.nix");
-    Files.writeString(job, Files.readString(job).replace("name = \"hello\";", "nme = \"hello\";"));
+    // a syntax error: where Nix reports it does not depend on aurora.nix's checks
+    Files.writeString(job, Files.readString(job).replace("name = \"hello\";", "name = \"hello\""));
     NixException e =
         assertThrows(
             NixException.class,
@@ -200,7 +202,26 @@ class FlakeJobTest {
                 evaluator()
                     .evaluate(JobSource.flake(flake.toString(), "hello"), EventListener.NONE));
     assertTrue(e.getMessage().startsWith(job + ":"), e.getMessage());
-    assertTrue(e.getMessage().contains("nme"), e.getMessage());
+    assertTrue(e.getMessage().contains("syntax error"), e.getMessage());
+    assertEquals(3, e.exitCode());
+  }
+
+  @Test
+  void aSyntaxErrorInFlakeNixNamesTheUsersFlakeNixAndLine() throws Exception {
+    Path flake = copyWithAbsoluteInput(tmp.resolve("f"));
+    lock(flake);
+    Path nix = flake.resolve("flake.nix");
+    Files.writeString(nix, Files.readString(nix).replace("auroraJobs = ", "auroraJobs = = "));
+    NixException e =
+        assertThrows(
+            NixException.class,
+            () ->
+                evaluator()
+                    .evaluate(JobSource.flake(flake.toString(), "hello"), EventListener.NONE));
+    assertTrue(
+        e.getMessage().matches(Pattern.quote(nix.toString()) + ":\\d+:\\d+: syntax error.*"),
+        e.getMessage());
+    assertEquals(1, e.getMessage().lines().count(), e.getMessage());
     assertEquals(3, e.exitCode());
   }
 
