@@ -325,4 +325,33 @@ class MultiUserTest {
     assertFalse(doctor.out().contains("FAIL  Nix"), doctor.toString());
     assertFalse(doctor.out().contains("FAIL  store"), doctor.toString());
   }
+
+  @Test
+  void runRealisesThroughTheDaemonAndRunsTheTaskAsTheUser() throws Exception {
+    Path job = Files.createDirectories(work.resolve("job-run"));
+    String marker = "ran-" + System.nanoTime();
+    Files.writeString(
+        job.resolve("default.nix"),
+        """
+        { aurora, pkgs, ... }:
+        with aurora;
+        Job {
+          cluster = "devcluster"; role = "vagrant"; environment = "devel"; name = "once";
+          task = Task {
+            processes = [ (Process { name = "once";
+                                     cmdline = "${pkgs.hello}/bin/hello; echo MARKER; id -un"; }) ];
+            resources = Resources { cpu = 1; ram = 16 * MB; disk = 16 * MB; };
+          };
+        }
+        """
+            .replace("MARKER", marker));
+    ok("chown", "-R", USER, job.toString());
+    // The task's environment is cleared, as Thermos does; the init still finds the daemon (with
+    // NIX_REMOTE=daemon from the user's environment, on its socket).
+    config("{}");
+    Result run = cli("run", job.toString());
+    assertEquals(0, run.exit(), run + daemonLog());
+    assertTrue(run.out().matches("(?s).*once +\\| " + marker + "\n.*"), run.toString());
+    assertTrue(run.out().matches("(?s).*once +\\| " + USER + "\n.*"), run.toString());
+  }
 }
