@@ -96,6 +96,10 @@ public final class RunCommand implements Callable<Integer> {
     processEnv.put("HOME", sandbox.toString());
     processEnv.put("USER", user);
     processEnv.put("LOGNAME", user);
+    // The init processes use this machine's Nix: a daemon on a socket of its own stays reachable
+    // (NIX_REMOTE=daemon is in their command line; the socket's place is not).
+    env.variable("NIX_DAEMON_SOCKET_PATH")
+        .ifPresent(s -> processEnv.put("NIX_DAEMON_SOCKET_PATH", s));
     ConsoleListener console = session.console(err);
     console.finish();
     console.summary("[run] sandbox " + sandbox);

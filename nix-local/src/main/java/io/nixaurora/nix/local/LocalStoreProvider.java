@@ -33,12 +33,13 @@ import java.util.TreeSet;
  * the job replaces its roots and removes the roots of processes it no longer has.
  *
  * <p>Settings: those of {@link StoreSettings} and {@code gc_roots_dir} (default {@value
- * #DEFAULT_GC_ROOTS_DIR}; a directory outside {@code /nix/var/nix/gcroots} works too, Nix then
- * records the roots as indirect roots).
+ * #DEFAULT_GC_ROOTS_DIR} for root and single-user installs, the user's state directory on
+ * multi-user ones: see {@link LocalStoreProviderFactory}; a directory outside {@code
+ * /nix/var/nix/gcroots} works too, Nix then records the roots as indirect roots).
  */
 public final class LocalStoreProvider implements StoreProvider {
 
-  /** Where GC roots go unless {@code gc_roots_dir} says otherwise. */
+  /** Where GC roots go unless {@code gc_roots_dir} says otherwise, for those who can write it. */
   public static final String DEFAULT_GC_ROOTS_DIR = "/nix/var/nix/gcroots/nix-aurora";
 
   private final StoreSettings settings;
