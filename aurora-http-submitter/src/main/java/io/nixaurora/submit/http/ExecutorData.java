@@ -456,7 +456,7 @@ final class ExecutorData {
       case STRUCT -> struct(field.type(), given, path, nestedBody(inDefault), inDefault);
       case CHOICE -> choice(field.type().split(","), given, path, inDefault);
       case LIST -> list(field.type(), given, path, inDefault);
-      case STRING_MAP -> stringMap(given, path);
+      case STRING_MAP -> stringMap(given, path, nestedBody(inDefault));
       default -> scalar(field.kind(), given, path);
     };
   }
@@ -481,16 +481,19 @@ final class ExecutorData {
   }
 
   /**
-   * A {@code Map(String, String)}: json.loads builds a dict in text order, pystachio copies it
-   * ({@code dict.copy()}), keeps its items as a tuple and {@code get()} rebuilds a dict from it.
+   * A {@code Map(String, String)}: json.loads builds a dict in text order (an .aurora file's dict
+   * literal a presized one), pystachio copies it ({@code dict.copy()}), keeps its items as a tuple
+   * and {@code get()} rebuilds a dict from it.
    */
-  private JsonNode stringMap(JsonNode given, String path) throws InvalidJob {
+  private JsonNode stringMap(JsonNode given, String path, boolean literal) throws InvalidJob {
     if (!given.isObject()) {
       throw new InvalidJob(label(path) + ": expected an object of strings");
     }
     List<String> textOrder = new ArrayList<>();
     given.fieldNames().forEachRemaining(textOrder::add);
-    List<String> tuple = PyDictOrder.insertedInOrder(textOrder).copy().keys();
+    PyDictOrder loaded =
+        literal ? PyDictOrder.literal(textOrder) : PyDictOrder.insertedInOrder(textOrder);
+    List<String> tuple = loaded.copy().keys();
     ObjectNode out = NODES.objectNode();
     for (String key : PyDictOrder.order(tuple)) {
       out.set(key, scalar(Kind.STRING, given.get(key), path + "[" + key + "]"));

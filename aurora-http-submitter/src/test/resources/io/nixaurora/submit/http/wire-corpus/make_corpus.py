@@ -162,6 +162,12 @@ C["sla_count"] = base("sla_count", service=True, tier="preferred", instances=5,
                       sla_policy={"count": 2, "duration_secs": 1800})
 C["sla_percentage"] = base("sla_percentage", service=True, tier="preferred", instances=5,
                            sla_policy={"percentage": 66.6, "duration_secs": 600})
+C["docker_maps_unicode"] = base(
+    "docker_maps_unicode", contact="Ren\u00e9e <r@example.com>",
+    constraints=dict([("c%d" % i, "v%d" % i) for i in range(8)]),
+    task_links={"a": "1", "b": "2", "c": "3", "d": "4", "e": "5", "f": "6", "g": "7"},
+    task=task([{"name": "u", "cmdline": "echo '\u00e9t\u00e9 \u2603 \U0001F600' \"q\" \\\\"}]),
+    container={"image": "debian:bookworm"})
 C["choice_everything"] = base(
     "choice_everything", service=True, instances=4, contact="{{role}}@example.com",
     task=task([{"name": "web", "cmdline": "serve {{thermos.ports[http]}} {{name}} {{environment}}", "daemon": True,
@@ -223,8 +229,8 @@ def py(value, typ=None):
         return "True" if value else "False"
     if isinstance(value, (int, float)):
         return repr(value)
-    if isinstance(value, str):
-        return json.dumps(value)
+    if isinstance(value, str):  # a unicode literal for non-ASCII text, as an author writes it
+        return ("u" if any(ord(c) > 127 for c in value) else "") + json.dumps(value)
     if isinstance(value, dict):
         return "{" + ", ".join("%s: %s" % (json.dumps(k), py(v)) for k, v in value.items()) + "}"
     if isinstance(value, list):
