@@ -15,8 +15,11 @@ import java.util.regex.Pattern;
  * ("Config contains unbound variables", aurora-spec §1.4). The executor binds {@code
  * mesos.instance}, {@code mesos.hostname}, {@code thermos.task_id} and {@code thermos.ports[NAME]};
  * the client binds the aliases {@code mesos.role}, {@code mesos.cluster} and {@code thermos.user},
- * and the job's own {@code role}, {@code cluster} and {@code environment} are in scope everywhere.
- * Anything else, including {@code {{&x}}} (which the executor later rejects), is a violation.
+ * and pystachio binds every field of the structs a string is nested in: the job's {@code role},
+ * {@code cluster}, {@code environment} and {@code instances}, {@code task.name}, and {@code name}
+ * (the innermost struct's: a process's own name in a process, the job's elsewhere). These are the
+ * ones allowed here, and both submitters bind them before anything is sent. Anything else,
+ * including {@code {{&x}}} (which the executor later rejects), is a violation.
  */
 final class Templates {
 
@@ -25,7 +28,7 @@ final class Templates {
       Pattern.compile(
           "\\{\\{(mesos\\.instance|mesos\\.hostname|mesos\\.role|mesos\\.cluster"
               + "|thermos\\.task_id|thermos\\.user|thermos\\.ports\\[[A-Za-z0-9_-]+\\]"
-              + "|role|cluster|environment)\\}\\}");
+              + "|role|cluster|environment|name|task\\.name|instances)\\}\\}");
 
   /** The announcer's port map may also refer to its own {@code primary_port}. */
   static final Pattern ALLOWED_IN_PORTMAP =
@@ -92,7 +95,7 @@ final class Templates {
                   + "' is not a template Aurora binds; allowed are {{mesos.instance}},"
                   + " {{mesos.hostname}}, {{thermos.task_id}}, {{thermos.ports[NAME]}},"
                   + " {{mesos.role}}, {{mesos.cluster}}, {{thermos.user}}, {{role}}, {{cluster}},"
-                  + " {{environment}}"));
+                  + " {{environment}}, {{name}}, {{task.name}}, {{instances}}"));
       from = start + 2;
       // Skip to the end of this reference so one bad reference gives one violation.
       int close = text.indexOf("}}", from);

@@ -284,11 +284,14 @@ let
       fail here "${name}: missing attribute '${head missing}'"
     else checked // listDefaults name given // { _aurora = name; };
 
-  # Aurora's Docker and Mesos containers differ only in their second field, so one that leaves
-  # it out gets its default ([]) here: the model and Aurora's JSON then tell them apart.
+  # Aurora's Docker and Mesos containers differ only in their second field, and a batch update
+  # strategy from a queue only in autopause_after_batch, so one that leaves it out gets its
+  # default here: the model and Aurora's JSON then tell them apart.
   listDefaults = name: given:
     if name == "Mesos" && (given.volumes or null) == null then { volumes = [ ]; }
     else if name == "Docker" && (given.parameters or null) == null then { parameters = [ ]; }
+    else if name == "BatchUpdateStrategy" && (given.autopause_after_batch or null) == null
+    then { autopause_after_batch = false; }
     else { };
 
   constructor = name: attrs: make name null attrs;

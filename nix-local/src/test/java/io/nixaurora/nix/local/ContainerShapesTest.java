@@ -6,6 +6,7 @@ import io.nixaurora.api.BuiltJob;
 import io.nixaurora.api.JobSource;
 import io.nixaurora.api.event.EventListener;
 import io.nixaurora.api.model.AppcImage;
+import io.nixaurora.api.model.BatchUpdateStrategy;
 import io.nixaurora.api.model.Container;
 import io.nixaurora.api.model.Docker;
 import io.nixaurora.api.model.DockerImage;
@@ -66,5 +67,18 @@ class ContainerShapesTest {
   void dockerWithoutParameters() throws Exception {
     assertEquals(
         new Docker("alpine:3", List.of()), build("docker", "Docker { image = \"alpine:3\"; }"));
+  }
+
+  @Test
+  void aBatchUpdateStrategyStaysOneWithoutAutopause() throws Exception {
+    String nix =
+        Jobs.HELLO_WORLD.replace(
+            "task = Task {",
+            "update_config = UpdateConfig { update_strategy = BatchUpdateStrategy { batch_size = 3; }; };\n"
+                + "  task = Task {");
+    Path dir = Jobs.jobDir(tmp.resolve("batch"), nix);
+    BuiltJob built =
+        Jobs.evaluator(tmp.resolve("cache")).evaluate(JobSource.file(dir), EventListener.NONE);
+    assertEquals(BatchUpdateStrategy.of(3), built.job().updateConfig().updateStrategy());
   }
 }
