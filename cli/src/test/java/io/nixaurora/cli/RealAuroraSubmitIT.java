@@ -16,6 +16,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@code create} and {@code update} of Nix jobs through both submitters, side by side: {@code
@@ -190,5 +192,29 @@ class RealAuroraSubmitIT {
     assertTrue(r.err().contains("sla_policy (a CountSlaPolicy)"), r.err());
     assertTrue(viaClient.calls().isEmpty(), viaClient.calls().toString());
     assertFalse(Files.exists(tmp.resolve("gcroots")), "something was published");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"hello_world", "web_service", "multi_process", "cron_job"})
+  void theExamplesGoOutTheSameThroughBothSubmitters(String example) throws Exception {
+    Path dir = Fixtures.repository().resolve("examples").resolve(example);
+    Cli.Result built = cli.run("build", dir.toString(), "--json");
+    assertEquals(0, built.exitCode(), built.toString());
+    JsonNode envelope = JSON.readTree(built.out());
+    String key = envelope.get("key").asText();
+    String method = envelope.get("cron").asBoolean() ? "scheduleCronJob" : "createJob";
+
+    Cli.Result viaCli = cli.run("create", key, dir.toString(), "--submitter", "cli");
+    assertEquals(0, viaCli.exitCode(), viaCli.toString());
+    Cli.Result viaApi = cli.run("create", key, dir.toString(), "--submitter", "http");
+    assertEquals(0, viaApi.exitCode(), viaApi.toString());
+
+    JsonNode expected = only(viaClient, method).get("description");
+    JsonNode actual = only(viaHttp, method).get("description");
+    assertEquals(
+        expected.at("/6/rec/25/rec/2/str").asText(),
+        actual.at("/6/rec/25/rec/2/str").asText(),
+        "executorConfig.data");
+    assertEquals(RealAurora.normalized(expected), RealAurora.normalized(actual));
   }
 }
