@@ -71,6 +71,15 @@ J["templates"] = base(
               name="tpl-{{environment}}"),
     metadata=[{"key": "job", "value": "{{name}}-{{instances}}"},
               {"key": "where", "value": "{{role}}/{{environment}}/{{cluster}}"}])
+J["templates_scopes"] = base(
+    "templates_scopes", contact="{{name}}@{{environment}}.example.com", tier="preferred",
+    announce={"primary_port": "web", "portmap": {"web": "http"}},
+    task=task([{"name": "scoped",
+                "cmdline": "echo {{contact}} {{tier}} {{self.name}} {{health_check_config.interval_secs}}"
+                           " {{announce.primary_port}} {{task.max_concurrency}} {{task.resources.cpu}}"
+                           " {{min_duration}} {{final}} {{thermos.ports[web]}}"}],
+              resources={"cpu": 0.30000000000000004, "ram": 8 * MB, "disk": 8 * MB}),
+    metadata=[{"key": "self", "value": "{{key}}={{name}}"}])
 J["templates_defaults"] = {  # no job or task name: {{task.name}} -> {{processes[0].name}}
     "cluster": "devcluster", "role": "vagrant", "environment": "prod",
     "task": {"processes": [{"name": "templates_defaults", "cmdline": "echo {{name}} {{task.name}}"}],
