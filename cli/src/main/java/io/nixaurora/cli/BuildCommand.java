@@ -5,8 +5,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nixaurora.api.AuroraJobConfig;
 import io.nixaurora.api.BuiltJob;
 import io.nixaurora.api.ProcessScript;
+import io.nixaurora.api.event.LogEvent;
+import io.nixaurora.compiler.ReadJsonLimits;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import javax.inject.Inject;
 import picocli.CommandLine.Command;
@@ -79,6 +82,12 @@ public final class BuildCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     Built built = build(session, job, clusterOptions, err);
     ConsoleListener console = session.console(err);
+    List<String> unloadable = ReadJsonLimits.unloadable(built.job().job());
+    if (!unloadable.isEmpty()) {
+      console.on(
+          LogEvent.warn(
+              ReadJsonLimits.describe(unloadable) + "; submit this job with --submitter http"));
+    }
     console.finish();
     String text = json ? envelope(built) : built.config().json();
     boolean toFile = out != null && !out.equals("-");

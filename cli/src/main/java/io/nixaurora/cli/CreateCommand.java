@@ -112,6 +112,7 @@ public final class CreateCommand implements Callable<Integer> {
       Pipeline.checkKey(built, jobKey);
       pipeline.checkSystem(built);
       pipeline.validate(built);
+      pipeline.checkSubmittable(built);
       if (update && !built.job().isService()) {
         throw CliException.configuration(
             jobKey + " is not a service; update rolls out services only",

@@ -12,6 +12,7 @@ import io.nixaurora.api.StoreProvider;
 import io.nixaurora.api.Submitter;
 import io.nixaurora.api.event.EventListener;
 import io.nixaurora.compiler.JobCompiler;
+import io.nixaurora.compiler.ReadJsonLimits;
 import io.nixaurora.nix.local.Systems;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -154,6 +155,21 @@ public final class Pipeline {
     List<InvalidJobException.Violation> violations = compiler.validate(built.job());
     if (!violations.isEmpty()) {
       throw new InvalidJobException(violations);
+    }
+  }
+
+  /**
+   * The {@code cli} submitter hands the job to {@code aurora job create --read-json}, which cannot
+   * load some Choice fields (ReadJsonLimits): such a job is refused before anything is published.
+   */
+  public void checkSubmittable(BuiltJob built) throws CliException {
+    if (config.submitter().equals("cli")) {
+      List<String> unloadable = ReadJsonLimits.unloadable(built.job());
+      if (!unloadable.isEmpty()) {
+        throw CliException.configuration(
+            ReadJsonLimits.describe(unloadable) + "; the cli submitter would fail after publishing",
+            "submit this job with --submitter http (it sends the job to the scheduler's API)");
+      }
     }
   }
 

@@ -14,8 +14,9 @@ import java.util.regex.Pattern;
 /**
  * Binds the templates the Thermos executor binds ({@code {{thermos.ports[NAME]}}}, {@code
  * {{mesos.instance}}}, {@code {{mesos.hostname}}}, {@code {{thermos.task_id}}}, {@code
- * {{thermos.user}}}) and the job's own fields, for running a task on this machine. Each port name
- * gets one free port.
+ * {{thermos.user}}}) and the fields Aurora's client binds ({@code role}, {@code environment},
+ * {@code cluster}, {@code instances}, {@code task.name}, and {@code name}: in a cmdline the
+ * process's own), for running a task on this machine. Each port name gets one free port.
  */
 final class TemplateBindings {
   private static final Pattern TEMPLATE = Pattern.compile("\\{\\{\\s*([^{}]+?)\\s*}}");
@@ -50,7 +51,8 @@ final class TemplateBindings {
     List<String> unbound = new ArrayList<>();
     while (m.find()) {
       String ref = m.group(1);
-      String value = value(ref);
+      // pystachio looks a name up in the innermost struct first: a process's own name.
+      String value = ref.equals("name") ? process : value(ref);
       if (value == null) {
         unbound.add("{{" + ref + "}}");
         value = m.group();

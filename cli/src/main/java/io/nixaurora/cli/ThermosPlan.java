@@ -61,6 +61,14 @@ record ThermosPlan(
       job.put(k, root.path(k).asText(""));
     }
     JsonNode task = root.get("task");
+    // Aurora's defaults: the task is named after its first process, the job after its task.
+    String taskName =
+        task.path("name").asText(task.path("processes").path(0).path("name").asText(""));
+    job.put("task.name", taskName);
+    if (job.get("name").isEmpty()) {
+      job.put("name", taskName);
+    }
+    job.put("instances", root.path("instances").asText("1"));
     List<Proc> processes = new ArrayList<>();
     Map<String, Proc> byName = new LinkedHashMap<>();
     for (JsonNode p : task.get("processes")) {

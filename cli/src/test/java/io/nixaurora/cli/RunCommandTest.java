@@ -200,6 +200,20 @@ class RunCommandTest {
   }
 
   @Test
+  void theJobsFieldsAreBoundAsAurorasClientBindsThem() throws Exception {
+    // pystachio looks {{name}} up in the process first: a process's own name, as the client sends
+    Path config =
+        config(
+            process(
+                "a", "echo {{name}} {{task.name}} {{instances}} {{environment}} {{cluster}}", ""),
+            "",
+            "");
+    Cli.Result r = run(config);
+    assertEquals(0, r.exitCode(), r.toString());
+    assertTrue(r.out().contains("a | a t 1 devel devcluster"), r.out());
+  }
+
+  @Test
   void whatThermosRefusesIsRefusedBeforeAnythingRuns() throws Exception {
     for (List<String> bad :
         List.of(

@@ -199,9 +199,9 @@ class InvalidJobsTest {
             "task.processes[1].cmdline",
             "not a template"),
         invalid(
-            "template in the task name",
+            "template naming a field no process has",
             "task.name",
-            "\"{{processes[0].name}}\"",
+            "\"{{processes[0].nme}}\"",
             "task.name",
             "not a template"),
         invalid(

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
@@ -365,7 +366,11 @@ final class ExecutorData {
   static Loaded load(ObjectNode job) throws InvalidJob {
     ExecutorData data = new ExecutorData(originOf(job));
     ObjectNode loaded = data.struct("MesosJob", job, "", true, false);
-    data.interpolate(loaded, new ArrayList<>(), "");
+    // pystachio interpolates every string in scopes holding the raw (uninterpolated) values, so
+    // the bound strings are all computed first and written afterwards.
+    List<Runnable> writes = new ArrayList<>();
+    data.interpolate(loaded, new ArrayList<>(), "", writes);
+    writes.forEach(Runnable::run);
     return new Loaded(data, loaded);
   }
 
@@ -456,7 +461,7 @@ final class ExecutorData {
       case STRUCT -> struct(field.type(), given, path, nestedBody(inDefault), inDefault);
       case CHOICE -> choice(field.type().split(","), given, path, inDefault);
       case LIST -> list(field.type(), given, path, inDefault);
-      case STRING_MAP -> stringMap(given, path);
+      case STRING_MAP -> stringMap(given, path, nestedBody(inDefault));
       default -> scalar(field.kind(), given, path);
     };
   }
@@ -481,16 +486,19 @@ final class ExecutorData {
   }
 
   /**
-   * A {@code Map(String, String)}: json.loads builds a dict in text order, pystachio copies it
-   * ({@code dict.copy()}), keeps its items as a tuple and {@code get()} rebuilds a dict from it.
+   * A {@code Map(String, String)}: json.loads builds a dict in text order (an .aurora file's dict
+   * literal a presized one), pystachio copies it ({@code dict.copy()}), keeps its items as a tuple
+   * and {@code get()} rebuilds a dict from it.
    */
-  private JsonNode stringMap(JsonNode given, String path) throws InvalidJob {
+  private JsonNode stringMap(JsonNode given, String path, boolean literal) throws InvalidJob {
     if (!given.isObject()) {
       throw new InvalidJob(label(path) + ": expected an object of strings");
     }
     List<String> textOrder = new ArrayList<>();
     given.fieldNames().forEachRemaining(textOrder::add);
-    List<String> tuple = PyDictOrder.insertedInOrder(textOrder).copy().keys();
+    PyDictOrder loaded =
+        literal ? PyDictOrder.literal(textOrder) : PyDictOrder.insertedInOrder(textOrder);
+    List<String> tuple = loaded.copy().keys();
     ObjectNode out = NODES.objectNode();
     for (String key : PyDictOrder.order(tuple)) {
       out.set(key, scalar(Kind.STRING, given.get(key), path + "[" + key + "]"));
@@ -605,8 +613,13 @@ final class ExecutorData {
 
   // ---- interpolation ----
 
-  /** Interpolates every string under {@code node}; {@code scopes} are the enclosing structs. */
-  private void interpolate(JsonNode node, List<ObjectNode> scopes, String path) throws InvalidJob {
+  /**
+   * Binds every string under {@code node}; {@code scopes} are the enclosing structs. The new values
+   * go to {@code writes}, so that every lookup sees the raw job.
+   */
+  private void interpolate(
+      JsonNode node, List<ObjectNode> scopes, String path, List<Runnable> writes)
+      throws InvalidJob {
     boolean isStruct = classes.containsKey(node);
     if (isStruct) {
       scopes.add((ObjectNode) node);
@@ -620,9 +633,10 @@ final class ExecutorData {
           String child = isStruct ? join(path, key) : path + "[" + key + "]";
           JsonNode value = object.get(key);
           if (value.isTextual()) {
-            object.set(key, NODES.textNode(bind(value.textValue(), scopes, child)));
+            TextNode bound = NODES.textNode(bind(value.textValue(), scopes, child));
+            writes.add(() -> object.set(key, bound));
           } else {
-            interpolate(value, scopes, child);
+            interpolate(value, scopes, child, writes);
           }
         }
       } else if (node.isArray()) {
@@ -630,9 +644,11 @@ final class ExecutorData {
         for (int i = 0; i < array.size(); i++) {
           String child = path + "[" + i + "]";
           if (array.get(i).isTextual()) {
-            array.set(i, NODES.textNode(bind(array.get(i).textValue(), scopes, child)));
+            TextNode bound = NODES.textNode(bind(array.get(i).textValue(), scopes, child));
+            int index = i;
+            writes.add(() -> array.set(index, bound));
           } else {
-            interpolate(array.get(i), scopes, child);
+            interpolate(array.get(i), scopes, child, writes);
           }
         }
       }

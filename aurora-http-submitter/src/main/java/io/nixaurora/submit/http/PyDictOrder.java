@@ -32,6 +32,21 @@ final class PyDictOrder {
     return dict;
   }
 
+  /**
+   * A dict literal of {@code keys} in Python source: {@code BUILD_MAP n} presizes the table ({@code
+   * _PyDict_NewPresized}, for more than 5 entries), then each key is stored in order.
+   */
+  static PyDictOrder literal(List<String> keys) {
+    PyDictOrder dict = new PyDictOrder();
+    if (keys.size() > 5) {
+      dict.resize(keys.size());
+    }
+    for (String key : keys) {
+      dict.put(key);
+    }
+    return dict;
+  }
+
   /** The keys of {@code dict(generator)} over {@code keys}, in iteration order. */
   static List<String> order(List<String> keys) {
     return insertedInOrder(keys).keys();

@@ -127,6 +127,26 @@ class WireParityIT {
             ? new String[] {key.toString(), dslFile.toString()}
             : new String[] {"--read-json", key.toString(), jsonFile.toString()};
 
+    // --read-json loads the job exactly when nix-aurora says it can (else the .aurora is needed)
+    reference.clear();
+    List<String> unloadable = ExecutorData.unloadableChoices(job);
+    assertEquals(dsl, !unloadable.isEmpty(), name + ": unloadable " + unloadable);
+    if (dsl) {
+      RealAurora.Run refused =
+          aurora.aurora(
+              configRoot,
+              work,
+              "job",
+              "create",
+              "--read-json",
+              key.toString(),
+              jsonFile.toString());
+      assertEquals(3, refused.exitCode(), name + ": " + refused.output());
+      assertTrue(refused.output().contains("Unknown schema attribute"), refused.output());
+      assertTrue(
+          reference.calls().stream().noneMatch(c -> c.get("method").asText().contains("Job")));
+    }
+
     // create / cron schedule
     reference.clear();
     String[] verb = cron ? new String[] {"cron", "schedule"} : new String[] {"job", "create"};

@@ -138,9 +138,14 @@ let
        else
          # A plain attribute set: like pystachio, take the first alternative that fits.
          let
+           # The shape of each value counts too: Docker's image is a string, Mesos's a set.
+           shapeFits = t: x:
+             if builtins.elem t.kind [ "struct" "choice" "map" ] then isAttrs x
+             else if t.kind == "list" then isList x
+             else !(isAttrs x) && !(isList x);
            fits = n:
              let s = schemas.${n}; given = attrNames v;
-             in builtins.all (a: hasAttr a s) given
+             in builtins.all (a: hasAttr a s && (v.${a} == null || shapeFits s.${a} v.${a})) given
                 && builtins.all (a: !(s.${a}.required or false) || hasAttr a v) (attrNames s);
            fitting = filter fits t.names;
          in if fitting == [ ] then wrong else make (head fitting) (setPos v) v);
@@ -277,13 +282,23 @@ let
       fail (posOf a given) "${name}: unknown attribute '${a}'${suggest a fields}"
     else if missing != [ ] then
       fail here "${name}: missing attribute '${head missing}'"
-    else checked // { _aurora = name; }
+    else checked // listDefaults name given // { _aurora = name; }
       # Where the job key's parts were written, so the tool can name the line of a bad one.
       // (if name == "Job" then { _pos = keyPositions given; } else { });
 
   keyPositions = given:
     listToAttrs (map (a: { name = a; value = posOf a given; })
       [ "cluster" "role" "environment" "name" ]);
+
+  # Aurora's Docker and Mesos containers differ only in their second field, and a batch update
+  # strategy from a queue only in autopause_after_batch, so one that leaves it out gets its
+  # default here: the model and Aurora's JSON then tell them apart.
+  listDefaults = name: given:
+    if name == "Mesos" && (given.volumes or null) == null then { volumes = [ ]; }
+    else if name == "Docker" && (given.parameters or null) == null then { parameters = [ ]; }
+    else if name == "BatchUpdateStrategy" && (given.autopause_after_batch or null) == null
+    then { autopause_after_batch = false; }
+    else { };
 
   constructor = name: attrs: make name null attrs;
 

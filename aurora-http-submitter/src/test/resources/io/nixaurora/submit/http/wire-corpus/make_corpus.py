@@ -71,6 +71,15 @@ J["templates"] = base(
               name="tpl-{{environment}}"),
     metadata=[{"key": "job", "value": "{{name}}-{{instances}}"},
               {"key": "where", "value": "{{role}}/{{environment}}/{{cluster}}"}])
+J["templates_scopes"] = base(
+    "templates_scopes", contact="{{name}}@{{environment}}.example.com", tier="preferred",
+    announce={"primary_port": "web", "portmap": {"web": "http"}},
+    task=task([{"name": "scoped",
+                "cmdline": "echo {{contact}} {{tier}} {{self.name}} {{health_check_config.interval_secs}}"
+                           " {{announce.primary_port}} {{task.max_concurrency}} {{task.resources.cpu}}"
+                           " {{min_duration}} {{final}} {{thermos.ports[web]}}"}],
+              resources={"cpu": 0.30000000000000004, "ram": 8 * MB, "disk": 8 * MB}),
+    metadata=[{"key": "self", "value": "{{key}}={{name}}"}])
 J["templates_defaults"] = {  # no job or task name: {{task.name}} -> {{processes[0].name}}
     "cluster": "devcluster", "role": "vagrant", "environment": "prod",
     "task": {"processes": [{"name": "templates_defaults", "cmdline": "echo {{name}} {{task.name}}"}],
@@ -118,6 +127,13 @@ J["gpu_and_tier"] = base(
     task=task([{"name": "g", "cmdline": "nvidia-smi"}], resources={"cpu": 4.0, "ram": 1024 * MB, "disk": 2048 * MB, "gpu": 2}))
 J["custom_executor"] = base(
     "custom_executor", executor_config={"name": "MyExecutor", "data": "{\"x\": 1}"})
+J["executor_config_explicit"] = base(
+    "executor_config_explicit", executor_config={"name": "AuroraExecutor", "data": ""},
+    update_config={"batch_size": 1, "sla_aware": False}, enable_hooks=True, tier="preemptible")
+J["process_resources_and_user"] = base(
+    "process_resources_and_user",
+    task=task([{"name": "r", "cmdline": "echo r", "resources": {"cpu": 0.125, "ram": 1 * MB, "disk": 2 * MB}}],
+              user="nobody", max_concurrency=1))
 J["production_no_tier"] = base("production_no_tier", production=True)
 J["announce_defaults"] = base(
     "announce_defaults", service=True, announce={},
@@ -162,6 +178,31 @@ C["sla_count"] = base("sla_count", service=True, tier="preferred", instances=5,
                       sla_policy={"count": 2, "duration_secs": 1800})
 C["sla_percentage"] = base("sla_percentage", service=True, tier="preferred", instances=5,
                            sla_policy={"percentage": 66.6, "duration_secs": 600})
+C["docker_maps_unicode"] = base(
+    "docker_maps_unicode", contact="Ren\u00e9e <r@example.com>",
+    constraints=dict([("c%d" % i, "v%d" % i) for i in range(8)]),
+    task_links={"a": "1", "b": "2", "c": "3", "d": "4", "e": "5", "f": "6", "g": "7"},
+    task=task([{"name": "u", "cmdline": "echo '\u00e9t\u00e9 \u2603 \U0001F600' \"q\" \\\\"}]),
+    container={"image": "debian:bookworm"})
+C["choice_rest"] = base(
+    "choice_rest", service=True, instances=3, priority=2, max_task_failures=2, contact="a@b.c",
+    task=task([{"name": "one", "cmdline": "echo {{mesos.instance}} {{thermos.task_id}}",
+                "resources": {"cpu": 0.25, "ram": 4 * MB, "disk": 4 * MB, "gpu": 0},
+                "max_failures": 2, "min_duration": 3, "logger": {"destination": "console"}},
+               {"name": "two", "cmdline": "echo two", "ephemeral": True}],
+              name="rest", constraints=[{"order": ["one", "two"]}], max_failures=3, max_concurrency=1,
+              finalization_wait=5, user="vagrant"),
+    health_check_config={"health_checker": {"http": {"endpoint": "/ok", "expected_response_code": 204}},
+                         "initial_interval_secs": 1.5, "timeout_secs": 0.25},
+    executor_config={"name": "AuroraExecutor", "data": ""},
+    announce={"primary_port": "web", "portmap": {"web": "http"}, "zk_path": "/z"},
+    update_config={"watch_secs": 20, "max_total_failures": 1, "rollback_on_failure": False,
+                   "update_strategy": {"batch_size": 1, "autopause_after_batch": True}},
+    container={"image": {"name": "debian", "tag": "12"}, "volumes": [{"container_path": "/c", "host_path": "/h", "mode": "RO"}]},
+    sla_policy={"count": 1, "duration_secs": 10}, tier="preferred")
+C["choice_cron"] = base(
+    "choice_cron", cron_schedule="15 * * * *", cron_collision_policy="CANCEL_NEW",
+    container={"image": "busybox:1"}, metadata=[{"key": "kind", "value": "cron"}])
 C["choice_everything"] = base(
     "choice_everything", service=True, instances=4, contact="{{role}}@example.com",
     task=task([{"name": "web", "cmdline": "serve {{thermos.ports[http]}} {{name}} {{environment}}", "daemon": True,
@@ -223,8 +264,8 @@ def py(value, typ=None):
         return "True" if value else "False"
     if isinstance(value, (int, float)):
         return repr(value)
-    if isinstance(value, str):
-        return json.dumps(value)
+    if isinstance(value, str):  # a unicode literal for non-ASCII text, as an author writes it
+        return ("u" if any(ord(c) > 127 for c in value) else "") + json.dumps(value)
     if isinstance(value, dict):
         return "{" + ", ".join("%s: %s" % (json.dumps(k), py(v)) for k, v in value.items()) + "}"
     if isinstance(value, list):
