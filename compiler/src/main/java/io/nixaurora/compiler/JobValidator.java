@@ -67,7 +67,7 @@ final class JobValidator {
             new Violation(
                 "cron_schedule",
                 "a service cannot have a cron schedule (services run forever; cron jobs run on"
-                    + " a schedule)"));
+                    + " a schedule); the Aurora scheduler refuses it, though the client sends it"));
       }
       // The scheduler's own grammar: the client sends any string, the scheduler refuses it.
       CronSchedule.problem(job.cronSchedule())

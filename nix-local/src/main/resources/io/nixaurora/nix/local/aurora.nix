@@ -293,14 +293,15 @@ let
 
   storeNameChars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+-._?=";
 
-  # A valid store path name: characters Nix does not allow become '_', at most 211 characters.
+  # A valid store path name: characters Nix does not allow become '_', at most 207 characters
+  # (Nix's limit is 211, and the derivation's own path adds ".drv").
   storeName = s:
     let
       chars = genList (i: substring i 1 s) (stringLength s);
       mapped = concatStringsSep "" (map
         (c: if builtins.match "[A-Za-z0-9+._?=-]" c != null then c else "_")
         chars);
-    in substring 0 211 mapped;
+    in substring 0 207 mapped;
 
   # The store path whose content is `text`, byte for byte; its references are the store paths
   # `text` mentions. Plain `derivation`: /bin/sh's builtins only (read, printf), so it builds in
