@@ -6,9 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -59,18 +64,27 @@ class ThermosRunnerIT {
     assertTrue(hello.stdout("hello_world").contains("Hello world! The time is now"));
 
     int webPort = RealAurora.freePort();
+    String[] page = new String[1];
     Run web =
-        run(build(cli, examples.resolve("web_service")), "web", 15, "--port", "http=" + webPort);
+        run(
+            build(cli, examples.resolve("web_service")),
+            "web",
+            25,
+            () -> page[0] = fetch(webPort, "/"),
+            "--port",
+            "http=" + webPort);
     checkInitsAndRoots(web);
     assertEquals("KILLED", web.process("http_server").get("state").asText(), web.output());
-    assertTrue(web.stdout("http_server").contains("port " + webPort), web.stdout("http_server"));
+    assertTrue(page[0].contains("Served from the Nix store by an Aurora job."), page[0]);
 
     int greeterPort = RealAurora.freePort();
+    String[] greeterPage = new String[1];
     Run greeter =
         run(
             build(cli, examples.resolve("multi_process")),
             "greeter",
-            20,
+            25,
+            () -> greeterPage[0] = fetch(greeterPort, "/index.html"),
             "--port",
             "http=" + greeterPort);
     checkInitsAndRoots(greeter);
@@ -79,9 +93,7 @@ class ThermosRunnerIT {
     assertEquals("KILLED", greeter.process("serve").get("state").asText(), greeter.output());
     String greeting = Files.readString(greeter.sandbox().resolve("greeting.txt"));
     assertTrue(greeting.startsWith("Hello, world!"), greeting);
-    assertTrue(
-        Files.readString(greeter.sandbox().resolve("index.html")).contains(greeting.strip()));
-    assertTrue(greeter.stdout("serve").contains("port " + greeterPort), greeter.stdout("serve"));
+    assertTrue(greeterPage[0].contains(greeting.strip()), greeterPage[0]);
 
     Run cron = run(build(cli, examples.resolve("cron_job")), "cron", 60);
     checkInitsAndRoots(cron);
@@ -167,6 +179,16 @@ class ThermosRunnerIT {
    */
   private Run run(Path config, String name, int seconds, String... extra)
       throws IOException, InterruptedException {
+    return run(config, name, seconds, () -> {}, extra);
+  }
+
+  /** Something a test does while the task runs (such as asking its server for a page). */
+  interface During {
+    void run() throws IOException, InterruptedException;
+  }
+
+  private Run run(Path config, String name, int seconds, During during, String... extra)
+      throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add(RealAurora.home().resolve("bin/thermos-run").toString());
     command.add(config.toString());
@@ -175,13 +197,19 @@ class ThermosRunnerIT {
     command.addAll(List.of(extra));
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
     pb.environment().put("AURORA_PYTHON2", RealAurora.python2().toString());
+    Path output = tmp.resolve("thermos-run-" + name + ".out");
+    pb.redirectOutput(output.toFile());
     Process p = pb.start();
     p.getOutputStream().close();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!p.waitFor(seconds + 120L, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new AssertionError("thermos-run did not finish:\n" + out);
+    try {
+      during.run();
+    } finally {
+      if (!p.waitFor(seconds + 120L, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+      }
     }
+    String out = Files.readString(output);
+    assertTrue(!p.isAlive(), "thermos-run did not finish:\n" + out);
     assertEquals(0, p.exitValue(), out);
     JsonNode task = null;
     JsonNode status = null;
@@ -201,6 +229,35 @@ class ThermosRunnerIT {
     }
     assertTrue(task != null && status != null, out);
     return new Run(task, processes, status, out);
+  }
+
+  /**
+   * The page at {@code path} from the task's server on {@code port}, asked until it answers (the
+   * task builds nothing, but its init and the server's start take a moment).
+   */
+  private static String fetch(int port, String path) throws IOException, InterruptedException {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .timeout(Duration.ofSeconds(5))
+            .build();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (true) {
+      try {
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() == 200) {
+          return response.body();
+        }
+      } catch (IOException notYet) {
+        if (System.nanoTime() > deadline) {
+          throw notYet;
+        }
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("the task's server never served " + path);
+      }
+      Thread.sleep(200);
+    }
   }
 
   /**
