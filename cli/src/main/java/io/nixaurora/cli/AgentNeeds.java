@@ -27,7 +27,8 @@ final class AgentNeeds {
       out.add(
           "the daemon's socket ("
               + DEFAULT_SOCKET
-              + ") must be reachable by role users; for another socket set profile_script to a"
+              + ") must be reachable by role users (Debian's nix-bin: add them to the group"
+              + " nix-users); for another socket set profile_script to a"
               + " file exporting NIX_DAEMON_SOCKET_PATH (Thermos clears every variable but PATH,"
               + " HOME, USER and LOGNAME)");
     } else {
