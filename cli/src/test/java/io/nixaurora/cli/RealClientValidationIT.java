@@ -22,14 +22,16 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Invalid jobs side by side: each job's JSON goes to the real Aurora 0.22 client ({@code aurora job
- * create --read-json}, or {@code cron schedule} for a cron job) against the scheduler stand-in, and
- * the same JSON, read by a job file ({@code builtins.fromJSON}), to {@code nix-aurora create
+ * Jobs side by side: each job's JSON goes to the real Aurora 0.22 client ({@code aurora job create
+ * --read-json}, or {@code cron schedule} for a cron job) against the scheduler stand-in, and the
+ * same JSON, read by a job file ({@code builtins.fromJSON}), to {@code nix-aurora create
  * --submitter cli} with that client as {@code aurora} and the local store. The client refuses every
  * job of {@link #CLIENT_REFUSES}; nix-aurora must refuse it too with exit 3 and the field named,
- * register no GC root and call no scheduler. The jobs of {@link #SCHEDULER_REFUSES} pass the client
- * but the scheduler (its environment rule, identifier length, cron parser, service rule) refuses
- * them, which the stand-in does not model: nix-aurora refuses them, saying so.
+ * register no GC root and call no scheduler. The jobs of {@link #REFUSED_LATER} pass the client but
+ * the scheduler (its environment rule, identifier length, cron parser, service rule, which the
+ * stand-in does not model) or Thermos (checked with the real runner) would refuse or break them:
+ * nix-aurora refuses them, saying why. The jobs of {@link #BOTH_ACCEPT} are odd but harmless:
+ * nix-aurora creates them as the client does.
  */
 class RealClientValidationIT {
 
@@ -173,7 +175,7 @@ class RealClientValidationIT {
               "shell_command",
               "health_check_config={\"health_checker\": {\"shell\": {}}}"));
 
-  static final List<Case> SCHEDULER_REFUSES =
+  static final List<Case> REFUSED_LATER =
       List.of(
           Case.of("environment_qa", "environment:", "environment=\"qa\""),
           Case.of("environment_production", "environment:", "environment=\"production\""),
@@ -185,11 +187,39 @@ class RealClientValidationIT {
               "cron_schedule",
               "service=false",
               "cron_schedule=\"0-10/10 * * * *\""),
-          Case.of("cron_service", "cron_schedule", "cron_schedule=\"* * * * *\""));
+          Case.of("cron_service", "cron_schedule", "cron_schedule=\"* * * * *\""),
+          Case.of("task_max_failures_negative", "task.max_failures", "task.max_failures=-1"),
+          Case.of("max_concurrency_negative", "task.max_concurrency", "task.max_concurrency=-1"),
+          Case.of(
+              "duplicate_process_names",
+              "two processes are named 'a'",
+              "task.processes[1]={\"name\": \"a\", \"cmdline\": \"echo b\"}",
+              "task.constraints=[]"));
+
+  /** Accepted by the client, by Aurora's scheduler and run by Thermos without harm. */
+  static final List<Case> BOTH_ACCEPT =
+      List.of(
+          Case.of("empty_cmdline", "", "task.processes[1]={\"name\": \"b\", \"cmdline\": \"\"}"),
+          Case.of(
+              "negative_process_max_failures_and_min_duration",
+              "",
+              "task.processes[0]={\"name\": \"a\", \"cmdline\": \"echo a\","
+                  + " \"max_failures\": -1, \"min_duration\": -1}"),
+          Case.of("negative_finalization_wait", "", "task.finalization_wait=-1"),
+          Case.of("non_ascii_contact", "", "contact=\"j\u00f6rg@example.com\""),
+          Case.of(
+              "non_ascii_cmdline",
+              "",
+              "task.processes[1]={\"name\": \"b\", \"cmdline\": \"echo \u2603\"}"),
+          Case.of(
+              "cron_names_and_steps",
+              "",
+              "service=false",
+              "cron_schedule=\"*/5 1-23/2 * jan-jun MON-FRI\""));
 
   @Test
   @Timeout(value = 15, unit = TimeUnit.MINUTES)
-  void invalidJobsAreRefusedByBothWithNothingPublished() throws Exception {
+  void verdictsAgreeWithTheRealClient() throws Exception {
     try (RealAurora.Standin standin = new RealAurora.Standin(tmp.resolve("standin"))) {
       Path aurora = RealAurora.client(tmp.resolve("client"), standin);
       Cli cli = new Cli(tmp);
@@ -202,8 +232,10 @@ class RealClientValidationIT {
               + "\"}}}");
       List<String> problems = new ArrayList<>();
       List<String> table = new ArrayList<>();
-      for (Case c : Stream.concat(CLIENT_REFUSES.stream(), SCHEDULER_REFUSES.stream()).toList()) {
+      for (Case c :
+          Stream.of(CLIENT_REFUSES, REFUSED_LATER, BOTH_ACCEPT).flatMap(List::stream).toList()) {
         boolean clientShouldRefuse = CLIENT_REFUSES.contains(c);
+        boolean weShouldAccept = BOTH_ACCEPT.contains(c);
         Path dir = Files.createDirectories(tmp.resolve("jobs").resolve(c.name()));
         ObjectNode job = apply(c);
         Files.writeString(dir.resolve("job.json"), JSON.writeValueAsString(job));
@@ -232,6 +264,13 @@ class RealClientValidationIT {
             String.format(
                 "%-32s aurora: exit %d %s | nix-aurora: exit %d %s",
                 c.name(), client.exit, client.firstLine(), ours.exitCode(), refusal));
+        if (weShouldAccept) {
+          if (ours.exitCode() != 0
+              || !ourCalls.contains("createJob") && !ourCalls.contains("scheduleCronJob")) {
+            problems.add(c.name() + ": nix-aurora did not create it\n" + ours);
+          }
+          continue;
+        }
         if (ours.exitCode() != 3) {
           problems.add(c.name() + ": nix-aurora exit " + ours.exitCode() + "\n" + ours);
         }
@@ -243,12 +282,15 @@ class RealClientValidationIT {
           problems.add(c.name() + ": internal error\n" + ours);
         }
         if (!clientShouldRefuse
-            && !(ours.err().contains("scheduler") || ours.err().contains("Aurora"))) {
+            && !(ours.err().contains("scheduler")
+                || ours.err().contains("Aurora")
+                || ours.err().contains("Thermos"))) {
           problems.add(c.name() + ": stricter than the client without saying why\n" + ours);
         }
         if (!ourCalls.isEmpty()) {
           problems.add(c.name() + ": nix-aurora reached the scheduler: " + ourCalls);
         }
+        // (the accepted jobs come last: only they may leave roots)
         if (RealAurora.hasSymlinks(roots)) {
           problems.add(c.name() + ": nix-aurora registered GC roots under " + roots);
         }

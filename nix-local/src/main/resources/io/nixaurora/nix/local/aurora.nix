@@ -346,8 +346,8 @@ let
         (p: { name = p.name; value = textFile system (prefix + p.name) p.cmdline; })
         task.processes);
     in
-    if task.processes == [ ] then throw "Task.processes: a task needs at least one process"
-    else if duplicates != [ ] then throw "Task.processes: two processes are named '${head duplicates}'"
+    if task.processes == [ ] then throw "Task.processes: a task needs at least one process (Thermos would end it at once, having run nothing)"
+    else if duplicates != [ ] then throw "Task.processes: two processes are named '${head duplicates}' (Thermos would silently run only one of them)"
     else {
       job = untag (j // { inherit name; });
       key_positions = j._pos or { };
