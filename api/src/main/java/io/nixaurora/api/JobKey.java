@@ -91,7 +91,9 @@ public record JobKey(String cluster, String role, String environment, String nam
       return "is required";
     }
     if (value.length() > MAX_IDENTIFIER_LENGTH) {
-      return "is longer than " + MAX_IDENTIFIER_LENGTH + " characters";
+      return "is longer than "
+          + MAX_IDENTIFIER_LENGTH
+          + " characters, which the Aurora scheduler refuses";
     }
     if (!IDENTIFIER.matcher(value).matches()) {
       return "must match "

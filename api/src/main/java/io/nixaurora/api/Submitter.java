@@ -1,5 +1,7 @@
 package io.nixaurora.api;
 
+import io.nixaurora.api.event.EventListener;
+import io.nixaurora.api.model.Job;
 import java.util.Optional;
 
 /**
@@ -10,6 +12,18 @@ public interface Submitter {
 
   /** The name the submitter is selected by, such as {@code cli}. */
   String name();
+
+  /**
+   * Checks, before anything is published, what only the cluster knows and would refuse, such as a
+   * tier it does not have; {@code create} and {@code update} call it after the job's own rules
+   * passed, so a refused job publishes nothing. The default checks nothing.
+   *
+   * @param events where a submitter says what it cannot check
+   * @throws InvalidJobException naming the field the cluster would refuse
+   * @throws SubmitException when the cluster cannot be asked
+   */
+  default void checkBeforePublish(Job job, EventListener events)
+      throws InvalidJobException, SubmitException {}
 
   /**
    * Creates the job; a cron job (one with {@code cron_schedule}) is scheduled instead.

@@ -19,7 +19,8 @@ import picocli.CommandLine.Spec;
     description = {
       "For a binary-cache cluster: the /etc/nix/nix.conf lines every agent needs to substitute"
           + " from the cache as an untrusted user (substituters, trusted-public-keys,"
-          + " require-sigs, narinfo-cache-negative-ttl = 0, …).",
+          + " require-sigs, narinfo-cache-negative-ttl = 0, …), and, as comments, what else an"
+          + " agent needs (a running nix-daemon for role users that do not own the store).",
       "For a local-store cluster nothing needs adding; the output says so in a comment."
     },
     footerHeading = "%nExamples:%n",
@@ -51,17 +52,14 @@ public final class AgentConfigCommand implements Callable<Integer> {
     StoreProvider store = pipeline.storeProvider();
     if (store instanceof BinaryCacheStoreProvider cache) {
       out.print(cache.agentConfig().text());
+      needs(out, pipeline.config());
     } else if (store.name().equals("local")) {
       out.println(
           "# cluster "
               + cluster
               + " uses the local store provider: agents realise closures from their own store"
               + " (built there or copied in), so nix.conf needs no cache lines.");
-      if (pipeline.config().get(Setting.DAEMON).orElse("false").equals("true")) {
-        out.println(
-            "# daemon = true: the init command runs with NIX_REMOTE=daemon; keep"
-                + " nix-daemon running on every agent.");
-      }
+      needs(out, pipeline.config());
     } else {
       throw CliException.failure(
           "the store provider '" + store.name() + "' does not say what agents need",
@@ -69,5 +67,11 @@ public final class AgentConfigCommand implements Callable<Integer> {
     }
     out.flush();
     return 0;
+  }
+
+  private static void needs(PrintWriter out, ClusterConfig config) {
+    for (String line : AgentNeeds.lines(config)) {
+      out.println("# " + line);
+    }
   }
 }

@@ -118,6 +118,10 @@ public final class CreateCommand implements Callable<Integer> {
             jobKey + " is not a service; update rolls out services only",
             "kill the job and create it again, or set service = true (Service { … })");
       }
+      if (!dryRun) {
+        // What only the cluster knows (its tiers), before anything is published.
+        submitter.checkBeforePublish(built.job(), console);
+      }
       if (dryRun) {
         AuroraJobConfig config = pipeline.compile(built, store.initCommand());
         console.finish();

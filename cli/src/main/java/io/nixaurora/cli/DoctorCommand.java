@@ -136,6 +136,20 @@ public final class DoctorCommand implements Callable<Integer> {
       note("local store: agents must be this machine, or hold the closures themselves");
     }
 
+    // what the agents need (they are other machines: said, not checked)
+    for (String line : AgentNeeds.lines(config)) {
+      note(line);
+    }
+    boolean daemon = config.get(Setting.DAEMON).orElse("false").equals("true");
+    if (daemon
+        && env.variable("NIX_DAEMON_SOCKET_PATH").isEmpty()
+        && !Files.exists(Path.of(AgentNeeds.DEFAULT_SOCKET))) {
+      note(
+          "this machine runs no nix-daemon (no "
+              + AgentNeeds.DEFAULT_SOCKET
+              + "); if it is an agent, its inits will fail until one runs");
+    }
+
     // submitter
     if (cluster != null) {
       checkSubmitter(env, pipeline, config);

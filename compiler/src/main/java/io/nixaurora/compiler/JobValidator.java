@@ -67,7 +67,7 @@ final class JobValidator {
             new Violation(
                 "cron_schedule",
                 "a service cannot have a cron schedule (services run forever; cron jobs run on"
-                    + " a schedule)"));
+                    + " a schedule); the Aurora scheduler refuses it, though the client sends it"));
       }
       // The scheduler's own grammar: the client sends any string, the scheduler refuses it.
       CronSchedule.problem(job.cronSchedule())
@@ -213,9 +213,8 @@ final class JobValidator {
     if (task.name() != null && task.name().isBlank()) {
       out.add(new Violation("task.name", "must not be blank"));
     }
-    nonNegative("task.max_failures", task.maxFailures(), out);
-    nonNegative("task.max_concurrency", task.maxConcurrency(), out);
-    nonNegative("task.finalization_wait", task.finalizationWait(), out);
+    // task.max_failures and max_concurrency: the model refuses negatives (they break the task
+    // under Thermos); a negative finalization_wait is Aurora's to take.
     checkResources(task.resources(), "task.resources", out);
     checkOrder(task.constraints(), byName, out);
   }
@@ -256,11 +255,7 @@ final class JobValidator {
               "refers to packages or files that are not built yet ("
                   + cmdline
                   + "); build the job with Nix first"));
-    } else if (cmdline.text().isBlank()) {
-      out.add(new Violation(path + ".cmdline", "must not be empty"));
     }
-    nonNegative(path + ".max_failures", p.maxFailures(), out);
-    nonNegative(path + ".min_duration", p.minDuration(), out);
     if (Boolean.TRUE.equals(p.isFinal()) && Boolean.TRUE.equals(p.daemon())) {
       out.add(
           new Violation(
@@ -413,12 +408,6 @@ final class JobValidator {
     stack.remove(stack.size() - 1);
     state.put(node, 2);
     return null;
-  }
-
-  private static void nonNegative(String path, Integer value, List<Violation> out) {
-    if (value != null && value < 0) {
-      out.add(new Violation(path, "must be >= 0, got " + value));
-    }
   }
 
   /** The job with unbuilt cmdlines shown as text, so it can be turned into JSON for checking. */

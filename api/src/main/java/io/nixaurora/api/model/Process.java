@@ -47,8 +47,8 @@ public record Process(
       throw new IllegalArgumentException("process.name: must not be empty");
     }
     Require.present(cmdline, "process.cmdline");
-    Require.atLeast(maxFailures, 0, "process.max_failures");
-    Require.atLeast(minDuration, 0, "process.min_duration");
+    // Negative max_failures and min_duration are Aurora's to take: the client sends them and
+    // Thermos runs such a process like one with 1 and 0 (checked with the real runner).
   }
 
   public static Builder builder() {

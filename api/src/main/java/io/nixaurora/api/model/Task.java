@@ -50,9 +50,20 @@ public record Task(
     constraints =
         constraints == null ? List.of() : Require.listOrNull(constraints, "task.constraints");
     Require.present(resources, "task.resources");
-    Require.atLeast(maxFailures, 0, "task.max_failures");
-    Require.atLeast(maxConcurrency, 0, "task.max_concurrency");
-    Require.atLeast(finalizationWait, 0, "task.finalization_wait");
+    // Aurora's client takes any integer here; these two break the task under Thermos (checked
+    // with the real runner); a negative finalization_wait does not (no finalization wait).
+    if (maxFailures != null && maxFailures < 0) {
+      throw new IllegalArgumentException(
+          "task.max_failures: must be >= 0, got "
+              + maxFailures
+              + "; Thermos fails such a task at once without running a process");
+    }
+    if (maxConcurrency != null && maxConcurrency < 0) {
+      throw new IllegalArgumentException(
+          "task.max_concurrency: must be >= 0 (0: no limit), got "
+              + maxConcurrency
+              + "; Thermos never starts a process of such a task");
+    }
     Require.nonBlankIfSet(user, "task.user");
   }
 

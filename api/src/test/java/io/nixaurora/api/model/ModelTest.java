@@ -80,10 +80,6 @@ class ModelTest {
             () -> task().toBuilder().maxConcurrency(-1).build(),
             "task.max_concurrency"),
         bad(
-            "negative finalization_wait",
-            () -> task().toBuilder().finalizationWait(-1).build(),
-            "task.finalization_wait"),
-        bad(
             "process without name",
             () -> Process.builder().cmdline("x").build(),
             "process.name: is required"),
@@ -95,14 +91,6 @@ class ModelTest {
             "process without cmdline",
             () -> Process.builder().name("a").build(),
             "process.cmdline: is required"),
-        bad(
-            "negative process max_failures",
-            () -> process("a").toBuilder().maxFailures(-1).build(),
-            "process.max_failures"),
-        bad(
-            "negative min_duration",
-            () -> process("a").toBuilder().minDuration(-1).build(),
-            "process.min_duration"),
         bad("zero cpu", () -> Resources.of(0, Units.MB, Units.MB), "resources.cpu"),
         bad("NaN cpu", () -> Resources.of(Double.NaN, Units.MB, Units.MB), "resources.cpu"),
         bad("ram below 1 MiB", () -> Resources.of(1, Units.MB - 1, Units.MB), "resources.ram"),

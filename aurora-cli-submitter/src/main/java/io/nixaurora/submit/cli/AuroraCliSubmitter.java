@@ -6,12 +6,17 @@ import io.nixaurora.api.JobStatus;
 import io.nixaurora.api.SubmitException;
 import io.nixaurora.api.SubmitResult;
 import io.nixaurora.api.Submitter;
+import io.nixaurora.api.event.EventListener;
+import io.nixaurora.api.event.LogEvent;
+import io.nixaurora.api.model.Job;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Submits through the {@code aurora} command-line client, the way most Aurora users do by hand:
@@ -76,6 +81,29 @@ public final class AuroraCliSubmitter implements Submitter {
   @Override
   public String name() {
     return NAME;
+  }
+
+  /** Aurora's stock tiers ({@code tiers.json} as shipped). */
+  static final Set<String> STOCK_TIERS = Set.of("preferred", "preemptible", "revocable");
+
+  /**
+   * The aurora client has no command that lists the cluster's tiers and sends any tier; the
+   * scheduler refuses one it lacks. A cluster may define its own tiers, so a tier outside the stock
+   * ones is not refused here, only named as unchecked.
+   */
+  @Override
+  public void checkBeforePublish(Job job, EventListener events) {
+    if (job.tier() != null && !STOCK_TIERS.contains(job.tier())) {
+      events.on(
+          LogEvent.warn(
+              "tier '"
+                  + job.tier()
+                  + "' is not one of Aurora's stock tiers "
+                  + new TreeSet<>(STOCK_TIERS)
+                  + "; the cli submitter cannot ask the scheduler for its tiers, so if the"
+                  + " cluster lacks it the scheduler refuses the job after it was published"
+                  + " (--submitter http checks it first)"));
+    }
   }
 
   @Override

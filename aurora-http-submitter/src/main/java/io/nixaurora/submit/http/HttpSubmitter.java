@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nixaurora.api.AuroraJobConfig;
+import io.nixaurora.api.InvalidJobException;
 import io.nixaurora.api.JobDiff;
 import io.nixaurora.api.JobKey;
 import io.nixaurora.api.JobStatus;
@@ -12,6 +13,7 @@ import io.nixaurora.api.SubmitResult;
 import io.nixaurora.api.Submitter;
 import io.nixaurora.api.event.EventListener;
 import io.nixaurora.api.event.LogEvent;
+import io.nixaurora.api.model.Job;
 import io.nixaurora.support.Netrc;
 import io.nixaurora.support.SafeText;
 import io.nixaurora.support.Urls;
@@ -489,9 +491,33 @@ public final class HttpSubmitter implements Submitter {
     return (ObjectNode) tree;
   }
 
-  /** The client's tier backfill (aurora-spec §2.2 step 6), written back into the job. */
-  private void backfillTier(SchedulerClient client, ObjectNode job, JobKey key)
-      throws SubmitException {
+  /**
+   * A tier the scheduler does not have is refused before anything is published: the client would
+   * send it and the scheduler refuse the job only after the closures were pushed.
+   */
+  @Override
+  public void checkBeforePublish(Job job, EventListener events)
+      throws InvalidJobException, SubmitException {
+    if (job.tier() == null) {
+      return;
+    }
+    JobKey key = JobKey.of(job);
+    Map<String, boolean[]> tiers = new java.util.LinkedHashMap<>();
+    tierConfigs(client(key), key, tiers);
+    if (!tiers.containsKey(job.tier())) {
+      throw new InvalidJobException(
+          "tier",
+          "'"
+              + job.tier()
+              + "' is not one of the cluster's tiers "
+              + tiers.keySet()
+              + " (the scheduler's getTierConfigs); the scheduler would refuse the job");
+    }
+  }
+
+  /** The scheduler's tiers into {@code tiers} (name to {preemptible, revocable}); the default. */
+  private static String tierConfigs(
+      SchedulerClient client, JobKey key, Map<String, boolean[]> tiers) throws SubmitException {
     TJsonReply.Struct response = readOnly(client, "getTierConfigs", new TJson.Struct());
     check("getTierConfigs", response, key);
     TJsonReply.Struct result =
@@ -500,8 +526,6 @@ public final class HttpSubmitter implements Submitter {
             .flatMap(r -> r.struct(27))
             .orElseThrow(
                 () -> new SubmitException.ApiError("getTierConfigs: no tier configuration"));
-    String defaultTier = result.str(1).orElse("");
-    Map<String, boolean[]> tiers = new java.util.LinkedHashMap<>();
     for (TJsonReply.Struct tier : result.structs(2)) {
       boolean preemptible = false;
       boolean revocable = false;
@@ -515,6 +539,14 @@ public final class HttpSubmitter implements Submitter {
       }
       tiers.put(tier.str(1).orElse(""), new boolean[] {preemptible, revocable});
     }
+    return result.str(1).orElse("");
+  }
+
+  /** The client's tier backfill (aurora-spec §2.2 step 6), written back into the job. */
+  private void backfillTier(SchedulerClient client, ObjectNode job, JobKey key)
+      throws SubmitException {
+    Map<String, boolean[]> tiers = new java.util.LinkedHashMap<>();
+    String defaultTier = tierConfigs(client, key, tiers);
     JsonNode tier = job.get("tier");
     if (tier == null || tier.isNull()) {
       boolean production = job.path("production").asBoolean(false);

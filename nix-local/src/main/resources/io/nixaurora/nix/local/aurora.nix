@@ -308,14 +308,15 @@ let
 
   storeNameChars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+-._?=";
 
-  # A valid store path name: characters Nix does not allow become '_', at most 211 characters.
+  # A valid store path name: characters Nix does not allow become '_', at most 207 characters
+  # (Nix's limit is 211, and the derivation's own path adds ".drv").
   storeName = s:
     let
       chars = genList (i: substring i 1 s) (stringLength s);
       mapped = concatStringsSep "" (map
         (c: if builtins.match "[A-Za-z0-9+._?=-]" c != null then c else "_")
         chars);
-    in substring 0 211 mapped;
+    in substring 0 207 mapped;
 
   # The store path whose content is `text`, byte for byte; its references are the store paths
   # `text` mentions. Plain `derivation`: /bin/sh's builtins only (read, printf), so it builds in
@@ -360,8 +361,8 @@ let
         (p: { name = p.name; value = textFile system (prefix + p.name) p.cmdline; })
         task.processes);
     in
-    if task.processes == [ ] then throw "Task.processes: a task needs at least one process"
-    else if duplicates != [ ] then throw "Task.processes: two processes are named '${head duplicates}'"
+    if task.processes == [ ] then throw "Task.processes: a task needs at least one process (Thermos would end it at once, having run nothing)"
+    else if duplicates != [ ] then throw "Task.processes: two processes are named '${head duplicates}' (Thermos would silently run only one of them)"
     else {
       job = untag (j // { inherit name; });
       key_positions = j._pos or { };
