@@ -2,6 +2,7 @@ package io.nixaurora.nix.cache;
 
 import io.nixaurora.api.CacheException;
 import io.nixaurora.support.BoundedHttp;
+import io.nixaurora.support.NetworkErrors;
 import io.nixaurora.support.RedirectPolicy;
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -326,7 +327,7 @@ public final class HttpTarget implements BinaryCacheTarget {
         failure = method + " " + shown(key) + " failed with HTTP status " + s;
       } catch (IOException e) {
         cause = e;
-        failure = method + " " + shown(key) + " failed: " + e;
+        failure = method + " " + shown(key) + " failed: " + NetworkErrors.describe(e);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new CacheException(
