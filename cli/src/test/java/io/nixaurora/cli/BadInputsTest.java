@@ -444,9 +444,10 @@ class BadInputsTest {
             "@JOBS@/good"));
     c.add(
         bad(
+            // issue 12 item 14: refused is a network failure (7) named as such, not a timeout (9)
             "unreachable scheduler",
-            9,
-            "cannot connect",
+            7,
+            "connection refused",
             "{\"defaults\": {\"submitter\": \"http\", \"scheduler_uri\": \"http://127.0.0.1:9/\", \"connect_timeout_seconds\": 1, \"retry_budget_seconds\": 0}}",
             "kill",
             "devcluster/vagrant/devel/good"));

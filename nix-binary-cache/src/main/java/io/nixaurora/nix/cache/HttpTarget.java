@@ -364,13 +364,27 @@ public final class HttpTarget implements BinaryCacheTarget {
     // Our own directory (not a shared, fixed name another user could own), removed at close().
     if (staging == null) {
       try {
-        staging = Files.createTempDirectory("nix-aurora-push-");
+        staging = Files.createTempDirectory(Temporaries.stagingPrefix());
       } catch (IOException e) {
         throw new CacheException(
             CacheException.Kind.FAILURE, "cannot create a temporary directory: " + e, e);
       }
     }
     return staging;
+  }
+
+  @Override
+  public String removeStaleTemporaries() {
+    Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+    Temporaries.Removed r = Temporaries.cleanStagingDirectories(tmp);
+    return r.files() == 0
+        ? ""
+        : "removed "
+            + r.files()
+            + " staged file(s) of interrupted pushes ("
+            + (r.bytes() >> 20)
+            + " MiB) from "
+            + tmp;
   }
 
   @Override
