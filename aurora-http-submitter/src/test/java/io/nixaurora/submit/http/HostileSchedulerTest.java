@@ -278,4 +278,11 @@ class HostileSchedulerTest {
         e.getMessage());
     assertFalse(e.getMessage().contains("<pre>"), e.getMessage());
   }
+
+  @Test
+  void homeIsTheHomeVariableAsForTheAuroraClient() {
+    // ~/.netrc and ~/.aurora/clusters.json are read under it.
+    assertEquals(Path.of("/srv/home"), HttpSubmitter.home(Map.of("HOME", "/srv/home")));
+    assertEquals(Path.of(System.getProperty("user.home")), HttpSubmitter.home(Map.of()));
+  }
 }
