@@ -49,7 +49,9 @@ import picocli.CommandLine.Spec;
     footer = {
       "  nix-aurora cache keygen cache.example.org-1 --out-dir /etc/nix-aurora",
       "  nix-aurora cache push --to file:///srv/cache --secret-key-file key.sec $(nix-build)",
+      "  nix-aurora cache verify file:///srv/cache --public-key cache.example.org-1:…",
       "  nix-aurora cache verify https://cache.example.org --public-key cache.example.org-1:…"
+          + " /nix/store/…"
     })
 public final class CacheCommand implements Callable<Integer> {
 
