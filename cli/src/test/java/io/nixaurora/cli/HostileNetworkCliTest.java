@@ -145,4 +145,34 @@ class HostileNetworkCliTest {
             false);
     assertTrue(shown.contains("NullPointerException: task store is null"), shown);
   }
+
+  @Test
+  void schedulerRetriesAreAnnouncedNotSilent() throws Exception {
+    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server.createContext(
+        "/",
+        x -> {
+          x.getRequestBody().readAllBytes();
+          x.sendResponseHeaders(503, -1);
+          x.close();
+        });
+    server.start();
+    try {
+      Cli cli = new Cli(tmp);
+      cli.config(
+          """
+          {"clusters": {"devcluster": {"submitter": "http",
+            "scheduler_uri": "http://127.0.0.1:%d/", "retry_budget_seconds": 2}}}
+          """
+              .formatted(server.getAddress().getPort()));
+
+      Cli.Result r = cli.run("status", "devcluster/vagrant/devel/x");
+
+      assertEquals(9, r.exitCode(), r.toString());
+      assertTrue(r.err().contains("warning: getTasksWithoutConfigs: HTTP 503"), r.toString());
+      assertEquals(1, r.err().lines().filter(l -> l.startsWith("warning:")).count(), "said once");
+    } finally {
+      server.stop(0);
+    }
+  }
 }

@@ -285,4 +285,16 @@ class HostileSchedulerTest {
     assertEquals(Path.of("/srv/home"), HttpSubmitter.home(Map.of("HOME", "/srv/home")));
     assertEquals(Path.of(System.getProperty("user.home")), HttpSubmitter.home(Map.of()));
   }
+
+  @Test
+  void aBrokenClustersJsonIsNamedWithoutJacksonsInternals() throws Exception {
+    Path etc = Files.createDirectories(home.resolve("etc-aurora"));
+    Files.writeString(etc.resolve("clusters.json"), "[{\"name\": \"x\",\n");
+
+    SubmitException e = assertThrows(SubmitException.class, () -> Clusters.load(List.of(etc)));
+
+    assertTrue(e.getMessage().contains("clusters.json: not valid JSON"), e.getMessage());
+    assertTrue(e.getMessage().contains("at line 2"), e.getMessage());
+    assertFalse(e.getMessage().contains("Source"), e.getMessage());
+  }
 }
