@@ -1,5 +1,6 @@
 package io.nixaurora.api;
 
+import io.nixaurora.api.event.EventListener;
 import java.util.Map;
 
 /**
@@ -17,4 +18,14 @@ public interface SubmitterFactory {
    * @param settings the cluster's {@code submitter_settings} from the configuration
    */
   Submitter create(Map<String, String> settings);
+
+  /**
+   * Makes the submitter, reporting its warnings (retries, redirects, settings it cannot honour) to
+   * {@code events}. The default ignores {@code events}.
+   *
+   * @param settings the cluster's {@code submitter_settings} from the configuration
+   */
+  default Submitter create(Map<String, String> settings, EventListener events) {
+    return create(settings);
+  }
 }

@@ -133,7 +133,7 @@ public final class Backends {
     }
     Submitter submitter;
     try {
-      submitter = factory.create(config.settings());
+      submitter = factory.create(config.settings(), events);
     } catch (IllegalArgumentException e) {
       throw refused("submitter '" + name + "'", e, config);
     }

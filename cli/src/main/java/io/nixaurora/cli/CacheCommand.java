@@ -14,6 +14,7 @@ import io.nixaurora.nix.cache.PushSummary;
 import io.nixaurora.nix.cache.SigningKey;
 import io.nixaurora.nix.local.NixRunner;
 import io.nixaurora.nix.local.NixStore;
+import io.nixaurora.support.SafeText;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -48,7 +49,9 @@ import picocli.CommandLine.Spec;
     footer = {
       "  nix-aurora cache keygen cache.example.org-1 --out-dir /etc/nix-aurora",
       "  nix-aurora cache push --to file:///srv/cache --secret-key-file key.sec $(nix-build)",
+      "  nix-aurora cache verify file:///srv/cache --public-key cache.example.org-1:…",
       "  nix-aurora cache verify https://cache.example.org --public-key cache.example.org-1:…"
+          + " /nix/store/…"
     })
 public final class CacheCommand implements Callable<Integer> {
 
@@ -306,16 +309,25 @@ public final class CacheCommand implements Callable<Integer> {
         trusted.add(publicKey(env, k));
       }
       List<StorePath> roots = storePaths(env, paths);
+      if (roots.isEmpty() && !cache.isFile()) {
+        throw new CliException(
+            CliException.USAGE,
+            "an HTTP cache cannot be listed: name the store paths whose closures to verify",
+            "nix-aurora cache verify "
+                + cache.substituterUrl()
+                + " --public-key KEY /nix/store/…-aurora-process-…");
+      }
       List<String> problems;
+      // Opened to read: a mistyped file:// path is an error here, never a new empty cache.
       try (BinaryCacheTarget target =
-          BinaryCacheTarget.open(cache, credentials(env, cache, netrcFile))) {
+          BinaryCacheTarget.openExisting(cache, credentials(env, cache, netrcFile))) {
         CacheVerifier verifier =
             new CacheVerifier(
                 target, trusted, jobs == null ? Runtime.getRuntime().availableProcessors() : jobs);
         problems = roots.isEmpty() ? verifier.verifyAll() : verifier.verify(roots);
       }
       PrintWriter out = spec.commandLine().getOut();
-      problems.forEach(out::println);
+      problems.stream().map(SafeText::escape).forEach(out::println);
       out.flush();
       ConsoleListener console = session.console(spec.commandLine().getErr());
       if (problems.isEmpty()) {

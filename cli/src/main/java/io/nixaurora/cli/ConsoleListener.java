@@ -4,6 +4,7 @@ import io.nixaurora.api.event.Event;
 import io.nixaurora.api.event.EventListener;
 import io.nixaurora.api.event.LogEvent;
 import io.nixaurora.api.event.ProgressEvent;
+import io.nixaurora.support.SafeText;
 import java.io.PrintWriter;
 import java.util.HashSet;
 import java.util.Set;
@@ -50,7 +51,10 @@ public final class ConsoleListener implements EventListener {
             case WARN -> "warning: ";
             default -> "";
           };
-      err.println(prefix + log.message());
+      // Library messages quote Nix, servers and the aurora client: escape their control
+      // characters, and cut what is long unless --verbose.
+      String text = SafeText.escape(log.message());
+      err.println(prefix + (verbose ? text : SafeText.cut(text, 4 * ErrorReporter.MAX_LINE)));
       err.flush();
     } else if (event instanceof ProgressEvent progress) {
       if (!terminal || quiet) {

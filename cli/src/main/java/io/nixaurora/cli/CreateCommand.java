@@ -8,6 +8,7 @@ import io.nixaurora.api.StoreProvider;
 import io.nixaurora.api.SubmitResult;
 import io.nixaurora.api.Submitter;
 import io.nixaurora.api.event.LogEvent;
+import io.nixaurora.support.SafeText;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import javax.inject.Inject;
@@ -150,8 +151,9 @@ public final class CreateCommand implements Callable<Integer> {
           .save(config)
           .ifPresent(w -> console.on(LogEvent.warn(w)));
       console.finish();
-      out.println(result.message());
-      result.url().ifPresent(out::println);
+      // The aurora client's or scheduler's words: escaped, never raw terminal control.
+      out.println(SafeText.escape(result.message()));
+      result.url().map(SafeText::escape).ifPresent(out::println);
       out.flush();
       console.summary(
           switch (result.action()) {

@@ -6,6 +6,7 @@ import io.nixaurora.api.AuroraJobConfig;
 import io.nixaurora.api.BuiltJob;
 import io.nixaurora.api.JobDiff;
 import io.nixaurora.api.JobKey;
+import io.nixaurora.support.SafeText;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Optional;
@@ -117,7 +118,8 @@ public final class DiffCommand implements Callable<Integer> {
       out.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(root));
     } else {
       if (!diff.detail().isEmpty()) {
-        out.print(diff.detail().endsWith("\n") ? diff.detail() : diff.detail() + "\n");
+        String detail = SafeText.escape(diff.detail());
+        out.print(detail.endsWith("\n") ? detail : detail + "\n");
       }
       out.println(
           diff.isEmpty()

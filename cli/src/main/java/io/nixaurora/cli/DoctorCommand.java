@@ -10,6 +10,9 @@ import io.nixaurora.nix.cache.BinaryCacheTarget;
 import io.nixaurora.nix.cache.CacheVerifier;
 import io.nixaurora.nix.cache.PublicKey;
 import io.nixaurora.nix.local.NixRunner;
+import io.nixaurora.support.NetworkErrors;
+import io.nixaurora.support.SafeText;
+import io.nixaurora.support.Urls;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
@@ -61,6 +64,7 @@ public final class DoctorCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   private final Session session;
+  private Map<String, String> pipelineSettings = Map.of();
   private PrintWriter out;
   private int failures;
 
@@ -75,7 +79,8 @@ public final class DoctorCommand implements Callable<Integer> {
 
   private void fail(String what, String fix) {
     failures++;
-    out.println("FAIL  " + what);
+    // Messages quote servers and files: no JDK class names, no terminal escapes, no passwords.
+    out.println("FAIL  " + SafeText.escape(Urls.shown(ErrorReporter.plain(what))));
     if (fix != null) {
       out.println("      fix: " + fix);
     }
@@ -131,6 +136,7 @@ public final class DoctorCommand implements Callable<Integer> {
       fail("store provider: " + e.getMessage(), e.suggestion());
     }
     if (store instanceof BinaryCacheStoreProvider cache) {
+      pipelineSettings = pipeline.settings();
       checkCache(cache);
     } else if (store != null && store.name().equals("local")) {
       note("local store: agents must be this machine, or hold the closures themselves");
@@ -205,16 +211,31 @@ public final class DoctorCommand implements Callable<Integer> {
         trusted = null;
       }
     }
+    Optional<String> netrcSetting = Optional.ofNullable(pipelineSettings.get("netrc_file"));
+    if (netrcSetting.isPresent() && !Files.isRegularFile(config.netrcFile())) {
+      fail(
+          "netrc_file " + config.netrcFile() + " does not exist",
+          "fix netrc_file, or remove it to use ~/.netrc");
+    }
+    if (config.cacheUrl().isFile() && !Files.isDirectory(config.cacheUrl().directory())) {
+      fail(
+          "cache directory " + config.cacheUrl().directory() + " does not exist",
+          "create it (mkdir -p), or fix cache_url");
+      return;
+    }
     try (BinaryCacheTarget target =
-        BinaryCacheTarget.open(config.cacheUrl(), config.credentials())) {
+        BinaryCacheTarget.openExisting(config.cacheUrl(), config.credentials())) {
       Optional<byte[]> info = target.read("nix-cache-info");
       if (info.isPresent()) {
-        ok("cache " + url + " reachable (nix-cache-info present)");
-      } else if (config.cacheUrl().isFile() && !Files.isDirectory(config.cacheUrl().directory())) {
-        fail(
-            "cache directory " + config.cacheUrl().directory() + " does not exist",
-            "create it (mkdir -p), or fix cache_url");
-        return;
+        List<String> infoProblems = new CacheVerifier(target, List.of(), 1).cacheInfoProblems();
+        if (infoProblems.isEmpty()) {
+          ok("cache " + url + " reachable (nix-cache-info present)");
+        } else {
+          fail(
+              "cache " + url + ": " + infoProblems.get(0),
+              "check cache_url: it must name the cache root, served as plain files");
+          return;
+        }
       } else {
         note("cache " + url + " reachable but empty (the first push writes nix-cache-info)");
       }
@@ -296,17 +317,20 @@ public final class DoctorCommand implements Callable<Integer> {
   }
 
   private void checkScheduler(String uri) {
+    String shown = Urls.shown(uri);
     try {
       HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
       HttpResponse<Void> response =
           client.send(
               HttpRequest.newBuilder(URI.create(uri)).timeout(Duration.ofSeconds(10)).GET().build(),
               HttpResponse.BodyHandlers.discarding());
-      ok("scheduler " + uri + " answers (HTTP " + response.statusCode() + ")");
-    } catch (IOException | IllegalArgumentException e) {
+      ok("scheduler " + shown + " answers (HTTP " + response.statusCode() + ")");
+    } catch (IOException e) {
       fail(
-          "scheduler " + uri + " unreachable: " + e,
+          "scheduler " + shown + " unreachable: " + NetworkErrors.describe(e),
           "check scheduler_uri (or clusters.json) and the network");
+    } catch (IllegalArgumentException e) {
+      fail("scheduler_uri " + shown + " is not a URL", "fix scheduler_uri");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -31,9 +31,11 @@ public record Environment(
     boolean terminal =
         (tty != null ? Boolean.parseBoolean(tty) : System.console() != null)
             && !"dumb".equals(System.getenv().getOrDefault("TERM", "dumb"));
+    // $HOME first, as the aurora client, Nix and curl read ~/.netrc and ~/.aurora.
+    String home = System.getenv("HOME");
     return new Environment(
         Path.of("").toAbsolutePath(),
-        Path.of(System.getProperty("user.home")),
+        Path.of(home != null && !home.isBlank() ? home : System.getProperty("user.home")),
         System.getenv(),
         terminal);
   }

@@ -6,6 +6,8 @@ import io.nixaurora.api.NixAuroraException;
 import io.nixaurora.api.NixException;
 import io.nixaurora.api.StoreException;
 import io.nixaurora.api.SubmitException;
+import io.nixaurora.support.SafeText;
+import io.nixaurora.support.Urls;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -24,6 +26,9 @@ public final class ErrorReporter
 
   /** Lines of a long message shown without {@code --verbose}. */
   private static final int MAX_LINES = 6;
+
+  /** Characters of one line shown without {@code --verbose} (a scheduler's details can be MBs). */
+  static final int MAX_LINE = 1000;
 
   private final GlobalOptions options;
 
@@ -56,7 +61,14 @@ public final class ErrorReporter
           "internal error: " + e.getClass().getSimpleName() + ": " + String.valueOf(e.getMessage());
       hint = "this is a bug in nix-aurora; rerun with --stacktrace and report the trace";
     }
-    List<String> lines = plain(message == null ? "failed" : message).strip().lines().toList();
+    // Text from servers and the aurora client: control characters escaped (they could retitle
+    // the terminal or forge lines), passwords in URLs masked, long lines cut unless --verbose.
+    List<String> lines =
+        SafeText.escape(Urls.shown(plain(message == null ? "failed" : message)))
+            .strip()
+            .lines()
+            .map(l -> options.verbose() ? l : cutLine(l))
+            .toList();
     if (lines.isEmpty()) {
       lines = List.of("failed");
     }
@@ -77,6 +89,15 @@ public final class ErrorReporter
     }
     err.flush();
     return code;
+  }
+
+  private static String cutLine(String line) {
+    return line.length() <= MAX_LINE
+        ? line
+        : SafeText.cut(line, MAX_LINE)
+            + " ("
+            + (line.length() - MAX_LINE + 1)
+            + " more characters; --verbose shows them)";
   }
 
   private static final Pattern JAVA_EXCEPTION =
@@ -101,7 +122,10 @@ public final class ErrorReporter
             case "HttpTimeoutException", "HttpConnectTimeoutException", "SocketTimeoutException" ->
                 "timed out ";
             case "SSLHandshakeException", "SSLException" -> "TLS failed: ";
-            default -> "";
+            // java.lang ones are kept by their simple name: a scheduler's 500 page naming its
+            // NullPointerException says more than the page without it. I/O ones say nothing
+            // the rest of the message does not.
+            default -> m.group().startsWith("java.lang.") ? m.group(1) + ": " : "";
           };
       m.appendReplacement(out, Matcher.quoteReplacement(words));
     }

@@ -2,6 +2,7 @@ package io.nixaurora.cli;
 
 import io.nixaurora.api.JobKey;
 import io.nixaurora.api.SubmitResult;
+import io.nixaurora.support.SafeText;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import javax.inject.Inject;
@@ -47,7 +48,7 @@ public final class KillCommand implements Callable<Integer> {
     Pipeline pipeline = session.pipeline(session.cluster(jobKey.cluster(), clusterOptions), err);
     SubmitResult result = pipeline.submitter().kill(jobKey);
     session.console(err).finish();
-    spec.commandLine().getOut().println(result.message());
+    spec.commandLine().getOut().println(SafeText.escape(result.message()));
     spec.commandLine().getOut().flush();
     session.console(err).summary("killed " + jobKey + " in " + Durations.since(start));
     return 0;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nixaurora.api.JobKey;
 import io.nixaurora.api.JobStatus;
+import io.nixaurora.support.SafeText;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import javax.inject.Inject;
@@ -75,7 +76,10 @@ public final class StatusCommand implements Callable<Integer> {
       for (JobStatus.Task t : status.tasks()) {
         out.printf(
             "  %-8d %-12s %-24s %s%n",
-            t.instance(), t.status(), t.host().orElse("-"), t.taskId().orElse("-"));
+            t.instance(),
+            SafeText.escape(t.status()),
+            SafeText.escape(t.host().orElse("-")),
+            SafeText.escape(t.taskId().orElse("-")));
       }
     }
     out.flush();

@@ -369,6 +369,61 @@ class BadInputsTest {
             "create",
             "devcluster/vagrant/devel/good",
             "@JOBS@/good"));
+    // issue 12 item 7: refused for the key, and no new cache directory either
+    c.add(
+        bad(
+            "public key does not match, cache directory not yet made",
+            4,
+            "public_key",
+            "{\"defaults\": {\"store\": \"binary-cache\", \"cache_url\": \"file://@ROOT@/no/such/dir\", \"secret_key_file\": \"@KEYS@/good.sec\", \"public_key\": \"@OTHERKEY@\", \"aurora_binary\": \"@AURORA@\"}}",
+            "create",
+            "devcluster/vagrant/devel/good",
+            "@JOBS@/good"));
+    c.add(
+        bad(
+            "cache verify of a mistyped directory",
+            4,
+            "@ROOT@/no/such/dir does not exist",
+            null,
+            "cache",
+            "verify",
+            "file://@ROOT@/no/such/dir",
+            "--public-key",
+            "@OTHERKEY@"));
+    // issue 12 item 13: a misspelt cache-URL parameter
+    c.add(
+        bad(
+            "misspelt cache URL parameter",
+            2,
+            "did you mean 'compression'",
+            null,
+            "cache",
+            "push",
+            "--to",
+            "file://@CACHE@?compresion=xz",
+            "--secret-key-file",
+            "@KEYS@/good.sec",
+            "/nix/store/00000000000000000000000000000000-x"));
+    c.add(
+        bad(
+            "misspelt cache_url parameter",
+            3,
+            "did you mean 'secret-key'",
+            "{\"defaults\": {\"store\": \"binary-cache\", \"cache_url\": \"file://@CACHE@?secretkey=/k\", \"secret_key_file\": \"@KEYS@/good.sec\", \"aurora_binary\": \"@AURORA@\"}}",
+            "create",
+            "devcluster/vagrant/devel/good",
+            "@JOBS@/good"));
+    c.add(
+        bad(
+            "cache verify of an HTTP cache without store paths",
+            2,
+            "name the store paths",
+            null,
+            "cache",
+            "verify",
+            "http://127.0.0.1:9/cache",
+            "--public-key",
+            "@OTHERKEY@"));
     c.add(
         bad(
             "unreachable cache",
@@ -389,9 +444,10 @@ class BadInputsTest {
             "@JOBS@/good"));
     c.add(
         bad(
+            // issue 12 item 14: refused is a network failure (7) named as such, not a timeout (9)
             "unreachable scheduler",
-            9,
-            "cannot connect",
+            7,
+            "connection refused",
             "{\"defaults\": {\"submitter\": \"http\", \"scheduler_uri\": \"http://127.0.0.1:9/\", \"connect_timeout_seconds\": 1, \"retry_budget_seconds\": 0}}",
             "kill",
             "devcluster/vagrant/devel/good"));

@@ -66,9 +66,20 @@ final class Clusters {
       JsonNode root;
       try {
         root = MAPPER.readTree(file.toFile());
-      } catch (IOException e) {
+      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        // Jackson's own text names its source buffer: say where, in the file's terms.
         throw new SubmitException.InvalidConfiguration(
-            file + ": not valid JSON: " + e.getMessage());
+            file
+                + ": not valid JSON: "
+                + TJsonReply.jsonProblem(e)
+                + (e.getLocation() == null
+                    ? ""
+                    : " at line "
+                        + e.getLocation().getLineNr()
+                        + ", column "
+                        + e.getLocation().getColumnNr()));
+      } catch (IOException e) {
+        throw new SubmitException.InvalidConfiguration("cannot read " + file + ": " + e);
       }
       List<JsonNode> entries = new ArrayList<>();
       if (root != null && root.isArray()) {

@@ -335,9 +335,8 @@ public final class HttpSubmitter implements Submitter {
     List<Integer> removed = instances(result, 2);
     List<Integer> updated = instances(result, 3);
     List<Integer> unchanged = instances(result, 4);
-    String detail =
-        "add " + added + ", remove " + removed + ", update " + updated + ", unchanged " + unchanged;
-    return Optional.of(new JobDiff(added, removed, updated, unchanged, detail));
+    // No detail text: the instance lists are the whole answer, and the CLI prints them once.
+    return Optional.of(new JobDiff(added, removed, updated, unchanged, ""));
   }
 
   // ---- pieces ----

@@ -2,6 +2,7 @@ package io.nixaurora.submit.http;
 
 import io.nixaurora.api.Submitter;
 import io.nixaurora.api.SubmitterFactory;
+import io.nixaurora.api.event.EventListener;
 import java.util.Map;
 import javax.inject.Inject;
 
@@ -24,5 +25,11 @@ public final class HttpSubmitterFactory implements SubmitterFactory {
   @Override
   public Submitter create(Map<String, String> settings) {
     return new HttpSubmitter(HttpSubmitterSettings.parse(settings));
+  }
+
+  /** A submitter whose retries and warnings reach {@code events} (the console). */
+  @Override
+  public Submitter create(Map<String, String> settings, EventListener events) {
+    return new HttpSubmitter(HttpSubmitterSettings.parse(settings), events);
   }
 }

@@ -136,14 +136,15 @@ final class SchedulerClient {
             && !(e instanceof java.net.http.HttpConnectTimeoutException)) {
           // Nothing listens there: a scheduler restarting comes back in seconds, a wrong address
           // never does. Retry briefly and say so, rather than for the whole retry budget.
-          if (++refused >= CONNECT_ATTEMPTS) {
+          if (++refused >= CONNECT_ATTEMPTS || System.nanoTime() + delay.toNanos() > deadline) {
             throw new SubmitException.Network(
                 method
                     + ": cannot connect to the scheduler at "
                     + shownBase()
-                    + ": connection refused ("
+                    + ": connection refused (tried "
                     + refused
-                    + " tries in "
+                    + (refused == 1 ? " time" : " times")
+                    + " in "
                     + Duration.ofNanos(System.nanoTime() - start).toMillis() / 100 / 10.0
                     + " s)",
                 e);

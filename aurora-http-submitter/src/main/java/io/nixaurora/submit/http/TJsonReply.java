@@ -31,7 +31,7 @@ final class TJsonReply {
   private TJsonReply() {}
 
   /** Jackson's description of a parse error, without its source and read-constraint details. */
-  private static String jsonProblem(JsonProcessingException e) {
+  static String jsonProblem(JsonProcessingException e) {
     String m = String.valueOf(e.getOriginalMessage()).lines().findFirst().orElse("");
     for (String tail : new String[] {" (start marker", " at [Source", " [Source", " (StreamRead"}) {
       int i = m.indexOf(tail);

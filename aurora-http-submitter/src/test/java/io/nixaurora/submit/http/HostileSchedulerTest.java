@@ -278,4 +278,23 @@ class HostileSchedulerTest {
         e.getMessage());
     assertFalse(e.getMessage().contains("<pre>"), e.getMessage());
   }
+
+  @Test
+  void homeIsTheHomeVariableAsForTheAuroraClient() {
+    // ~/.netrc and ~/.aurora/clusters.json are read under it.
+    assertEquals(Path.of("/srv/home"), HttpSubmitter.home(Map.of("HOME", "/srv/home")));
+    assertEquals(Path.of(System.getProperty("user.home")), HttpSubmitter.home(Map.of()));
+  }
+
+  @Test
+  void aBrokenClustersJsonIsNamedWithoutJacksonsInternals() throws Exception {
+    Path etc = Files.createDirectories(home.resolve("etc-aurora"));
+    Files.writeString(etc.resolve("clusters.json"), "[{\"name\": \"x\",\n");
+
+    SubmitException e = assertThrows(SubmitException.class, () -> Clusters.load(List.of(etc)));
+
+    assertTrue(e.getMessage().contains("clusters.json: not valid JSON"), e.getMessage());
+    assertTrue(e.getMessage().contains("at line 2"), e.getMessage());
+    assertFalse(e.getMessage().contains("Source"), e.getMessage());
+  }
 }

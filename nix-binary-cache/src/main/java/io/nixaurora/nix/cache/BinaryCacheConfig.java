@@ -86,9 +86,15 @@ public record BinaryCacheConfig(
         bool(settings, "trusted_substituter"),
         Optional.ofNullable(settings.get("netrc_file"))
             .map(Path::of)
-            .orElse(Path.of(System.getProperty("user.home"), ".netrc")),
+            .orElse(home().resolve(".netrc")),
         integer(settings, "jobs", Runtime.getRuntime().availableProcessors()),
         store);
+  }
+
+  /** $HOME, as Nix and curl read ~/.netrc, else the JVM's user.home. */
+  static Path home() {
+    String home = System.getenv("HOME");
+    return Path.of(home != null && !home.isBlank() ? home : System.getProperty("user.home"));
   }
 
   private static boolean bool(Map<String, String> settings, String key) {

@@ -64,6 +64,13 @@ public interface BinaryCacheTarget extends AutoCloseable {
   /** A directory for temporary files that {@link #writeFile} can consume cheaply. */
   Path stagingDirectory() throws CacheException;
 
+  /**
+   * Removes what interrupted pushes left behind (staged NAR files whose process is gone).
+   *
+   * @return what was removed, for the user, or an empty string
+   */
+  String removeStaleTemporaries();
+
   /** How many requests are worth running at once (1 for a local directory). */
   int concurrency();
 

@@ -213,6 +213,10 @@ public final class CachePusher {
       throws CacheException {
     long start = System.nanoTime();
     ensureCacheInfo();
+    String cleaned = target.removeStaleTemporaries();
+    if (!cleaned.isEmpty()) {
+      events.on(LogEvent.info(cleaned));
+    }
     ExecutorService io = Executors.newFixedThreadPool(target.concurrency(), daemon("cache-io"));
     ExecutorService cpu = Executors.newFixedThreadPool(jobs, daemon("cache-nar"));
     try {
@@ -543,7 +547,7 @@ public final class CachePusher {
     private Staged stageToFile(PathInfo p) throws CacheException {
       Path file;
       try {
-        file = Files.createTempFile(target.stagingDirectory(), ".nar-", ".tmp");
+        file = Files.createTempFile(target.stagingDirectory(), Temporaries.narPrefix(), ".tmp");
       } catch (IOException e) {
         throw new CacheException(
             CacheException.Kind.FAILURE,

@@ -65,7 +65,10 @@ public final class CacheVerifier {
                         CacheException.Kind.FAILURE,
                         target.url() + " cannot be listed; name the store paths to verify"));
     List<String> problems = new ArrayList<>(verifyKeys(keys));
-    problems.addAll(cacheInfoProblems());
+    if (!keys.isEmpty()) {
+      // An empty cache (a push killed before its first file) has nothing to be unsound about.
+      problems.addAll(cacheInfoProblems());
+    }
     problems.sort(null);
     return problems;
   }
@@ -147,7 +150,9 @@ public final class CacheVerifier {
       }
     }
     problems.addAll(check(infos, false));
-    problems.addAll(cacheInfoProblems());
+    if (!infos.isEmpty()) {
+      problems.addAll(cacheInfoProblems());
+    }
     problems.sort(null);
     return problems;
   }

@@ -9,8 +9,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -22,8 +20,6 @@ import java.util.OptionalLong;
  * is what Nix's local binary cache store does too.
  */
 public final class FileTarget implements BinaryCacheTarget {
-
-  private static final Duration STALE_AFTER = Duration.ofDays(1);
 
   private final CacheUrl url;
   private final Path root;
@@ -49,7 +45,6 @@ public final class FileTarget implements BinaryCacheTarget {
       throw new CacheException(
           CacheException.Kind.FAILURE, "cannot create cache directory " + root + ": " + e, e);
     }
-    removeStaleTemporaries(root.resolve("nar"));
     return new FileTarget(url, root);
   }
 
@@ -72,25 +67,17 @@ public final class FileTarget implements BinaryCacheTarget {
     return new FileTarget(url, root);
   }
 
-  /**
-   * Deletes NAR temporary files a killed push left behind. Only old ones: a running push renames
-   * its files within minutes, and a day-old temporary file belongs to no live push.
-   */
-  private static void removeStaleTemporaries(Path nar) {
-    Instant cutoff = Instant.now().minus(STALE_AFTER);
-    try (DirectoryStream<Path> s = Files.newDirectoryStream(nar, ".nar-*.tmp")) {
-      for (Path p : s) {
-        try {
-          if (Files.getLastModifiedTime(p).toInstant().isBefore(cutoff)) {
-            Files.deleteIfExists(p);
-          }
-        } catch (IOException ignored) {
-          // Another push removed or renamed it.
-        }
-      }
-    } catch (IOException ignored) {
-      // Cleaning up is best effort.
-    }
+  @Override
+  public String removeStaleTemporaries() {
+    Temporaries.Removed r = Temporaries.cleanNarDirectory(staging);
+    return r.files() == 0
+        ? ""
+        : "removed "
+            + r.files()
+            + " temporary file(s) of interrupted pushes ("
+            + (r.bytes() >> 20)
+            + " MiB) from "
+            + staging;
   }
 
   @Override

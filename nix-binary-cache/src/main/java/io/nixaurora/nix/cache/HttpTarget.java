@@ -2,6 +2,7 @@ package io.nixaurora.nix.cache;
 
 import io.nixaurora.api.CacheException;
 import io.nixaurora.support.BoundedHttp;
+import io.nixaurora.support.NetworkErrors;
 import io.nixaurora.support.RedirectPolicy;
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -326,7 +327,7 @@ public final class HttpTarget implements BinaryCacheTarget {
         failure = method + " " + shown(key) + " failed with HTTP status " + s;
       } catch (IOException e) {
         cause = e;
-        failure = method + " " + shown(key) + " failed: " + e;
+        failure = method + " " + shown(key) + " failed: " + NetworkErrors.describe(e);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new CacheException(
@@ -363,13 +364,27 @@ public final class HttpTarget implements BinaryCacheTarget {
     // Our own directory (not a shared, fixed name another user could own), removed at close().
     if (staging == null) {
       try {
-        staging = Files.createTempDirectory("nix-aurora-push-");
+        staging = Files.createTempDirectory(Temporaries.stagingPrefix());
       } catch (IOException e) {
         throw new CacheException(
             CacheException.Kind.FAILURE, "cannot create a temporary directory: " + e, e);
       }
     }
     return staging;
+  }
+
+  @Override
+  public String removeStaleTemporaries() {
+    Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+    Temporaries.Removed r = Temporaries.cleanStagingDirectories(tmp);
+    return r.files() == 0
+        ? ""
+        : "removed "
+            + r.files()
+            + " staged file(s) of interrupted pushes ("
+            + (r.bytes() >> 20)
+            + " MiB) from "
+            + tmp;
   }
 
   @Override

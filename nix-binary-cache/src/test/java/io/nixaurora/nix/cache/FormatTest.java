@@ -232,7 +232,9 @@ class FormatTest {
         old,
         java.nio.file.attribute.FileTime.from(
             java.time.Instant.now().minus(java.time.Duration.ofDays(2))));
-    FileTarget.open(CacheUrl.parse("file://" + dir)).close();
+    try (FileTarget t = FileTarget.open(CacheUrl.parse("file://" + dir))) {
+      assertTrue(t.removeStaleTemporaries().startsWith("removed 1 temporary file(s)"));
+    }
     assertFalse(Files.exists(old));
     assertTrue(Files.exists(fresh));
   }
