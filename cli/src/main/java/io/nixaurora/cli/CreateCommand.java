@@ -105,7 +105,14 @@ public final class CreateCommand implements Callable<Integer> {
                   + ", submitter "
                   + submitter.name()));
 
+      Interruption interruption = session.interruption();
+      String verb = update ? "update" : "create";
+      interruption.doing(
+          "building " + jobArgument + " with Nix to " + verb + " " + jobKey,
+          "Nix and its builders",
+          "nothing was published or submitted");
       BuiltJob built = pipeline.evaluate(source);
+      interruption.checkpoint();
       Pipeline.checkKey(built, jobKey);
       pipeline.checkSystem(built);
       pipeline.validate(built);
@@ -133,11 +140,34 @@ public final class CreateCommand implements Callable<Integer> {
                 + "; nothing was pushed or submitted");
         return 0;
       }
+      interruption.doing(
+          "publishing the closures of " + jobKey + " with the " + store.name() + " store provider",
+          "Nix",
+          store.name().equals("local")
+              ? "GC roots may be partly registered (`nix-aurora gc-roots` removes those of jobs"
+                  + " that are gone); nothing was submitted"
+              : "the store may hold part of the closures (a cache never a narinfo without its"
+                  + " NAR); nothing was submitted");
       Publication publication = store.publish(built, console);
+      interruption.checkpoint();
       // providers report their own summary as an info event
       console.on(LogEvent.debug("published: " + publication.summary()));
       AuroraJobConfig config = pipeline.compile(built, publication.initCommand());
+      interruption.doing(
+          "submitting " + jobKey + " with the " + submitter.name() + " submitter",
+          submitter.name().equals("cli") ? "the aurora client" : null,
+          "the "
+              + verb
+              + " may have reached the scheduler: check with `nix-aurora status "
+              + jobKey
+              + "` before running "
+              + verb
+              + " again");
       SubmitResult result = update ? submitter.update(config) : submitter.create(config);
+      interruption.doing(
+          "recording the submitted configuration of " + jobKey,
+          null,
+          "the " + verb + " of " + jobKey + " was accepted by the scheduler");
       new SubmittedConfigs(session.environment())
           .save(config)
           .ifPresent(w -> console.on(LogEvent.warn(w)));

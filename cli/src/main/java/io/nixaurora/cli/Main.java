@@ -26,7 +26,15 @@ public final class Main {
       }
       code = 0;
     } else {
-      code = execute(Environment.system(), out, err, args);
+      CliComponent component =
+          DaggerCliComponent.factory().create(Environment.system(), Main.class.getClassLoader());
+      Interruption interruption = component.interruption();
+      // SIGINT/SIGTERM to the JVM: one line on what was interrupted, after the children stopped.
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(() -> interruption.onShutdown(err), "nix-aurora-interrupted"));
+      code = execute(component, out, err, args);
+      interruption.exiting();
       if (Boolean.getBoolean("nixaurora.cds.training")) {
         CdsTraining.run(); // the launcher's archive-building run only
       }
@@ -42,8 +50,15 @@ public final class Main {
    */
   public static int execute(
       Environment environment, PrintWriter out, PrintWriter err, String... args) {
-    CliComponent component =
-        DaggerCliComponent.factory().create(environment, Main.class.getClassLoader());
+    return execute(
+        DaggerCliComponent.factory().create(environment, Main.class.getClassLoader()),
+        out,
+        err,
+        args);
+  }
+
+  private static int execute(
+      CliComponent component, PrintWriter out, PrintWriter err, String... args) {
     CommandLine commandLine;
     try {
       commandLine = commandLine(component, args);
@@ -66,6 +81,7 @@ public final class Main {
     } finally {
       out.flush();
       err.flush();
+      component.interruption().commandReturned();
     }
   }
 
