@@ -14,6 +14,12 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) throws Exception {
+    // $HOME wins over the JVM's idea of home (the passwd entry), as it does for the aurora client
+    // and Nix: ~/.aurora, ~/.netrc, ~/.config and the caches are the ones the user means.
+    String home = System.getenv("HOME");
+    if (home != null && home.startsWith("/")) {
+      System.setProperty("user.home", home);
+    }
     PrintWriter out =
         new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
     PrintWriter err =

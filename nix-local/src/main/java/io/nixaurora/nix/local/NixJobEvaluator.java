@@ -1,6 +1,7 @@
 package io.nixaurora.nix.local;
 
 import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
@@ -180,6 +181,14 @@ public final class NixJobEvaluator implements JobEvaluator {
     JsonNode model;
     try {
       model = mapper.readTree(Files.readAllBytes(Path.of(out)));
+    } catch (StreamConstraintsException e) {
+      // The job, not Nix, is at fault: a value past the reader's limits (20,000,000 characters).
+      throw new NixException(
+          label
+              + ": the job holds a value of more than 20,000,000 characters (a cmdline cannot be"
+              + " that long: Linux runs one of at most 128 KiB)",
+          renderedFile == null ? label : null,
+          true);
     } catch (IOException e) {
       throw new NixException("cannot read the built job model " + out + ": " + e.getMessage(), e);
     }
