@@ -4,7 +4,9 @@ import io.nixaurora.api.AuroraJobConfig;
 import io.nixaurora.api.BuiltJob;
 import io.nixaurora.api.JobKey;
 import io.nixaurora.api.Publication;
+import io.nixaurora.api.StoreException;
 import io.nixaurora.api.StoreProvider;
+import io.nixaurora.api.SubmitException;
 import io.nixaurora.api.SubmitResult;
 import io.nixaurora.api.Submitter;
 import io.nixaurora.api.event.LogEvent;
@@ -148,6 +150,9 @@ public final class CreateCommand implements Callable<Integer> {
                   + " that are gone); nothing was submitted"
               : "the store may hold part of the closures (a cache never a narinfo without its"
                   + " NAR); nothing was submitted");
+      // A failed create removes the GC roots it registered, unless the key had roots before (a
+      // job of that key may be running from an earlier create).
+      boolean hadRoots = !update && store.retainedJobs().contains(jobKey);
       Publication publication = store.publish(built, console);
       interruption.checkpoint();
       // providers report their own summary as an info event
@@ -163,7 +168,15 @@ public final class CreateCommand implements Callable<Integer> {
               + "` before running "
               + verb
               + " again");
-      SubmitResult result = update ? submitter.update(config) : submitter.create(config);
+      SubmitResult result;
+      try {
+        result = update ? submitter.update(config) : submitter.create(config);
+      } catch (SubmitException e) {
+        if (!update && !hadRoots) {
+          releaseAfterFailedCreate(store, jobKey, e, console);
+        }
+        throw e;
+      }
       interruption.doing(
           "recording the submitted configuration of " + jobKey,
           null,
@@ -187,6 +200,31 @@ public final class CreateCommand implements Callable<Integer> {
               + " in "
               + Durations.since(start));
       return 0;
+    }
+
+    /**
+     * The GC roots of a create the scheduler refused go; after a timeout, a network error or an
+     * interruption the job may have been created, and they stay.
+     */
+    private static void releaseAfterFailedCreate(
+        StoreProvider store, JobKey key, SubmitException e, ConsoleListener console) {
+      boolean refused =
+          switch (e.exitCode()) {
+            case 3, 4, 5, 6, 8, 10, 30, 127 -> true;
+            default -> false;
+          };
+      if (!refused) {
+        console.on(
+            LogEvent.info(
+                "kept the GC roots of " + key + ": the create may have reached the scheduler"));
+        return;
+      }
+      try {
+        store.release(key, console);
+      } catch (StoreException failure) {
+        console.on(
+            LogEvent.warn("could not remove the GC roots of " + key + ": " + failure.getMessage()));
+      }
     }
   }
 }

@@ -104,6 +104,7 @@ public final class Main {
     m.put("diff", DiffCommand.class);
     m.put("run", RunCommand.class);
     m.put("cache", CacheCommand.class);
+    m.put("gc-roots", GcRootsCommand.class);
     m.put("agent-config", AgentConfigCommand.class);
     m.put("doctor", DoctorCommand.class);
     m.put("config", ConfigCommand.class);
