@@ -41,18 +41,7 @@ final class ClientOutput {
   private static final Pattern UPDATE_URL = Pattern.compile("^(.*)/update/([^/?#\\s]+)/?$");
 
   /** Aurora's {@code ACTIVE_STATES} (api.thrift): tasks the scheduler still manages. */
-  static final Set<String> ACTIVE_STATES =
-      Set.of(
-          "INIT",
-          "THROTTLED",
-          "PENDING",
-          "ASSIGNED",
-          "STARTING",
-          "RUNNING",
-          "KILLING",
-          "DRAINING",
-          "RESTARTING",
-          "PREEMPTING");
+  static final Set<String> ACTIVE_STATES = JobStatus.ACTIVE_STATES;
 
   private ClientOutput() {}
 
