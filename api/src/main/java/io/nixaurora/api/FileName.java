@@ -1,9 +1,11 @@
 package io.nixaurora.api;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Optional;
 
 /**
  * A job key part or process name as one file-name component, for the places where they become paths
@@ -61,5 +63,37 @@ public final class FileName {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JDK has SHA-256", e);
     }
+  }
+
+  /**
+   * The name {@link #of} made {@code fileName} from, or empty when it is not such a file name, or a
+   * shortened one (which keeps only a hash of the name).
+   */
+  public static Optional<String> decode(String fileName) {
+    if (fileName.isEmpty() || fileName.contains("%%")) {
+      return Optional.empty();
+    }
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    for (int i = 0; i < fileName.length(); i++) {
+      char c = fileName.charAt(i);
+      if (c == '%') {
+        if (i + 2 >= fileName.length()) {
+          return Optional.empty();
+        }
+        try {
+          bytes.write(HexFormat.fromHexDigits(fileName, i + 1, i + 3));
+        } catch (IllegalArgumentException e) {
+          return Optional.empty();
+        }
+        i += 2;
+      } else if (c < 0x80) {
+        bytes.write(c);
+      } else {
+        return Optional.empty();
+      }
+    }
+    String name = bytes.toString(StandardCharsets.UTF_8);
+    // Only a name that maps back to exactly this file name is the one it was made from.
+    return of(name).equals(fileName) ? Optional.of(name) : Optional.empty();
   }
 }

@@ -3,6 +3,7 @@ package io.nixaurora.api;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A job's tasks as the scheduler reports them.
@@ -12,6 +13,21 @@ import java.util.Optional;
  * @param raw the submitter's raw answer (client output or response JSON), for display
  */
 public record JobStatus(JobKey key, List<Task> tasks, String raw) {
+
+  /** Aurora's {@code ACTIVE_STATES} (api.thrift): tasks the scheduler still manages. */
+  public static final Set<String> ACTIVE_STATES =
+      Set.of(
+          "INIT",
+          "THROTTLED",
+          "PENDING",
+          "ASSIGNED",
+          "STARTING",
+          "RUNNING",
+          "KILLING",
+          "DRAINING",
+          "RESTARTING",
+          "PREEMPTING");
+
   public JobStatus {
     Objects.requireNonNull(key, "key");
     tasks = List.copyOf(tasks);
@@ -31,6 +47,11 @@ public record JobStatus(JobKey key, List<Task> tasks, String raw) {
       Objects.requireNonNull(taskId, "taskId");
       Objects.requireNonNull(status, "status");
       Objects.requireNonNull(host, "host");
+    }
+
+    /** Whether the scheduler still manages this task (one of {@link #ACTIVE_STATES}). */
+    public boolean active() {
+      return ACTIVE_STATES.contains(status);
     }
   }
 }

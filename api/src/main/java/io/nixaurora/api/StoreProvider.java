@@ -1,6 +1,7 @@
 package io.nixaurora.api;
 
 import io.nixaurora.api.event.EventListener;
+import java.util.Set;
 
 /**
  * Makes built closures available to the cluster's agents and says how an agent realises them.
@@ -22,4 +23,26 @@ public interface StoreProvider {
    * @throws StoreException when a path cannot be published
    */
   Publication publish(BuiltJob job, EventListener events) throws StoreException;
+
+  /**
+   * The jobs this provider keeps something alive for on this machine (the local provider's GC
+   * roots). Providers that keep nothing per job (a binary cache keeps its paths for every job)
+   * return none.
+   *
+   * @throws StoreException when what is kept cannot be read
+   */
+  default Set<JobKey> retainedJobs() throws StoreException {
+    return Set.of();
+  }
+
+  /**
+   * Lets go of what {@link #publish} keeps alive for {@code key} (its GC roots) once the job is
+   * gone; never of what another job keeps. Providers that keep nothing per job do nothing.
+   *
+   * @return whether anything was released
+   * @throws StoreException when it cannot be released
+   */
+  default boolean release(JobKey key, EventListener events) throws StoreException {
+    return false;
+  }
 }

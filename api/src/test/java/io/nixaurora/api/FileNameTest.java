@@ -59,7 +59,17 @@ class FileNameTest {
     for (String name : names) {
       String file = FileName.of(name);
       assertTrue(files.add(file), name + " shares " + file);
+      if (file.length() < 160) {
+        assertEquals(java.util.Optional.of(name), FileName.decode(file), file);
+      }
       assertTrue(file.length() <= FileName.MAX_LENGTH, file);
+    }
+  }
+
+  @Test
+  void onlyItsOwnFileNamesDecode() {
+    for (String file : List.of("%2", "%zz", "%61", "a%%b", ".x", "caf\u00e9")) {
+      assertEquals(java.util.Optional.empty(), FileName.decode(file), file);
     }
   }
 }

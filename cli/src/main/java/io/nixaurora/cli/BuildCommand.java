@@ -80,7 +80,11 @@ public final class BuildCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     long start = System.nanoTime();
     PrintWriter err = spec.commandLine().getErr();
+    session
+        .interruption()
+        .doing("building " + job + " with Nix", "Nix and its builders", "nothing was written");
     Built built = build(session, job, clusterOptions, err);
+    session.interruption().checkpoint();
     ConsoleListener console = session.console(err);
     List<String> unloadable = ReadJsonLimits.unloadable(built.job().job());
     if (!unloadable.isEmpty()) {

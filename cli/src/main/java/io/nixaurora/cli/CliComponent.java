@@ -34,6 +34,9 @@ public interface CliComponent {
   /** The options shared by every command (verbosity, configuration file, stack traces). */
   GlobalOptions globalOptions();
 
+  /** What the running command is doing, for the line a SIGINT/SIGTERM ends with. */
+  Interruption interruption();
+
   /** Makes the component. */
   @Component.Factory
   interface Factory {

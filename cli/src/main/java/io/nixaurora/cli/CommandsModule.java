@@ -60,6 +60,11 @@ abstract class CommandsModule {
 
   @Binds
   @IntoMap
+  @ClassKey(GcRootsCommand.class)
+  abstract Object gcRoots(GcRootsCommand c);
+
+  @Binds
+  @IntoMap
   @ClassKey(AgentConfigCommand.class)
   abstract Object agentConfig(AgentConfigCommand c);
 

@@ -1,7 +1,9 @@
 package io.nixaurora.cli;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -110,16 +112,25 @@ public final class Configuration {
       throw CliException.configuration(
           "cannot read configuration file " + path + ": permission denied",
           "make it readable (chmod u+r), or pass another file with --config");
+    } catch (StreamConstraintsException e) {
+      // Jackson's limits (nesting depth, string and number length) guard the reader; a real
+      // configuration is a few levels deep with short values.
+      throw CliException.configuration(
+          path + ": not a configuration file: nested too deeply or a value far too long",
+          "`nix-aurora config --help` shows the format");
     } catch (JsonProcessingException e) {
+      JsonLocation at = e.getLocation();
       throw CliException.configuration(
           path
-              + ":"
-              + e.getLocation().getLineNr()
-              + ":"
-              + e.getLocation().getColumnNr()
+              + (at == null ? "" : ":" + at.getLineNr() + ":" + at.getColumnNr())
               + ": not valid JSON: "
               + e.getOriginalMessage().lines().findFirst().orElse(""),
           "fix the JSON syntax; `nix-aurora config --help` shows the format");
+    } catch (StackOverflowError e) {
+      // A reader without a nesting limit would recurse this deep; the file is not a configuration.
+      throw CliException.configuration(
+          path + ": not a configuration file: nested too deeply",
+          "`nix-aurora config --help` shows the format");
     } catch (IOException e) {
       throw CliException.configuration(
           "cannot read configuration file " + path + ": " + e.getMessage(), null);

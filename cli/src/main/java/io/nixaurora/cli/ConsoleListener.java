@@ -8,6 +8,7 @@ import io.nixaurora.support.SafeText;
 import java.io.PrintWriter;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
 
 /**
@@ -25,11 +26,25 @@ public final class ConsoleListener implements EventListener {
   private boolean progressShown;
   private long lastDraw;
 
+  /** Without a terminal, how often a long step says what it is doing. */
+  static final long PLAIN_PROGRESS_INTERVAL_NANOS = 10_000_000_000L;
+
+  private final LongSupplier clock;
+  private long lastPlain;
+
   public ConsoleListener(PrintWriter err, GlobalOptions options, Environment environment) {
+    this(err, options, environment, System::nanoTime);
+  }
+
+  /** With {@code clock} (nanoseconds) deciding when a plain progress line is due; for tests. */
+  ConsoleListener(
+      PrintWriter err, GlobalOptions options, Environment environment, LongSupplier clock) {
     this.err = err;
     this.verbose = options.verbose();
     this.quiet = options.quiet();
     this.terminal = environment.terminal();
+    this.clock = clock;
+    this.lastPlain = clock.getAsLong();
   }
 
   @Override
@@ -57,7 +72,18 @@ public final class ConsoleListener implements EventListener {
       err.println(prefix + (verbose ? text : SafeText.cut(text, 4 * ErrorReporter.MAX_LINE)));
       err.flush();
     } else if (event instanceof ProgressEvent progress) {
-      if (!terminal || quiet) {
+      if (quiet) {
+        return;
+      }
+      if (!terminal) {
+        // A log or a CI console: no redrawing, but a long step says what it is doing now and
+        // then, so a silent minute is not mistaken for a hang.
+        long now = clock.getAsLong();
+        if (now - lastPlain >= PLAIN_PROGRESS_INTERVAL_NANOS) {
+          lastPlain = now;
+          err.println(plainLine(progress));
+          err.flush();
+        }
         return;
       }
       long now = System.nanoTime();
@@ -100,6 +126,11 @@ public final class ConsoleListener implements EventListener {
       err.print("\r\u001B[K");
       progressShown = false;
     }
+  }
+
+  /** The progress line without the bar, for a log. */
+  static String plainLine(ProgressEvent p) {
+    return line(p).replaceFirst("\\[[# ]*\\] ", "") + " …";
   }
 
   static String line(ProgressEvent p) {

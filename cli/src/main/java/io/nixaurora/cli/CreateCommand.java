@@ -4,7 +4,9 @@ import io.nixaurora.api.AuroraJobConfig;
 import io.nixaurora.api.BuiltJob;
 import io.nixaurora.api.JobKey;
 import io.nixaurora.api.Publication;
+import io.nixaurora.api.StoreException;
 import io.nixaurora.api.StoreProvider;
+import io.nixaurora.api.SubmitException;
 import io.nixaurora.api.SubmitResult;
 import io.nixaurora.api.Submitter;
 import io.nixaurora.api.event.LogEvent;
@@ -109,7 +111,14 @@ public final class CreateCommand implements Callable<Integer> {
                   + ", submitter "
                   + submitter.name()));
 
+      Interruption interruption = session.interruption();
+      String verb = update ? "update" : "create";
+      interruption.doing(
+          "building " + jobArgument + " with Nix to " + verb + " " + jobKey,
+          "Nix and its builders",
+          "nothing was published or submitted");
       BuiltJob built = pipeline.evaluate(source);
+      interruption.checkpoint();
       Pipeline.checkKey(built, jobKey);
       pipeline.checkSystem(built);
       pipeline.validate(built);
@@ -142,11 +151,45 @@ public final class CreateCommand implements Callable<Integer> {
                 + "; nothing was pushed or submitted");
         return 0;
       }
+      interruption.doing(
+          "publishing the closures of " + jobKey + " with the " + store.name() + " store provider",
+          "Nix",
+          store.name().equals("local")
+              ? "GC roots may be partly registered (`nix-aurora gc-roots` removes those of jobs"
+                  + " that are gone); nothing was submitted"
+              : "the store may hold part of the closures (a cache never a narinfo without its"
+                  + " NAR); nothing was submitted");
+      // A failed create removes the GC roots it registered, unless the key had roots before (a
+      // job of that key may be running from an earlier create).
+      boolean hadRoots = !update && store.retainedJobs().contains(jobKey);
       Publication publication = store.publish(built, console);
+      interruption.checkpoint();
       // providers report their own summary as an info event
       console.on(LogEvent.debug("published: " + publication.summary()));
       AuroraJobConfig config = pipeline.compile(built, publication.initCommand());
-      SubmitResult result = update ? submitter.update(config) : submitter.create(config);
+      interruption.doing(
+          "submitting " + jobKey + " with the " + submitter.name() + " submitter",
+          submitter.name().equals("cli") ? "the aurora client" : null,
+          "the "
+              + verb
+              + " may have reached the scheduler: check with `nix-aurora status "
+              + jobKey
+              + "` before running "
+              + verb
+              + " again");
+      SubmitResult result;
+      try {
+        result = update ? submitter.update(config) : submitter.create(config);
+      } catch (SubmitException e) {
+        if (!update && !hadRoots) {
+          releaseAfterFailedCreate(store, jobKey, e, console);
+        }
+        throw e;
+      }
+      interruption.doing(
+          "recording the submitted configuration of " + jobKey,
+          null,
+          "the " + verb + " of " + jobKey + " was accepted by the scheduler");
       new SubmittedConfigs(session.environment())
           .save(config)
           .ifPresent(w -> console.on(LogEvent.warn(w)));
@@ -167,6 +210,31 @@ public final class CreateCommand implements Callable<Integer> {
               + " in "
               + Durations.since(start));
       return 0;
+    }
+
+    /**
+     * The GC roots of a create the scheduler refused go; after a timeout, a network error or an
+     * interruption the job may have been created, and they stay.
+     */
+    private static void releaseAfterFailedCreate(
+        StoreProvider store, JobKey key, SubmitException e, ConsoleListener console) {
+      boolean refused =
+          switch (e.exitCode()) {
+            case 3, 4, 5, 6, 8, 10, 30, 127 -> true;
+            default -> false;
+          };
+      if (!refused) {
+        console.on(
+            LogEvent.info(
+                "kept the GC roots of " + key + ": the create may have reached the scheduler"));
+        return;
+      }
+      try {
+        store.release(key, console);
+      } catch (StoreException failure) {
+        console.on(
+            LogEvent.warn("could not remove the GC roots of " + key + ": " + failure.getMessage()));
+      }
     }
   }
 }

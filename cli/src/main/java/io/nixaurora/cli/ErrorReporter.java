@@ -44,6 +44,11 @@ public final class ErrorReporter
 
   /** Prints {@code e} and returns its exit code. */
   public int report(Throwable e, PrintWriter err) {
+    if (Interruption.jvmShuttingDown()) {
+      // A SIGINT/SIGTERM stopped the command's children: the failure is the signal's doing, and
+      // the shutdown hook says in one line what was interrupted (the JVM's exit code stands).
+      return 130;
+    }
     int code;
     String message;
     String hint;

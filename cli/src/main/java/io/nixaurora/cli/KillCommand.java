@@ -18,7 +18,9 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     header = "Kill every instance of a job.",
     sortOptions = false,
-    description = "Kills every instance of the job KEY.",
+    description =
+        "Kills every instance of the job KEY, then removes the GC roots the local store provider"
+            + " kept for it (not for a cron job, which stays scheduled).",
     footerHeading = "%nExamples:%n",
     footer = {
       "  nix-aurora kill devcluster/vagrant/devel/hello_world",
@@ -47,6 +49,8 @@ public final class KillCommand implements Callable<Integer> {
     JobKey jobKey = JobArgument.key(key);
     Pipeline pipeline = session.pipeline(session.cluster(jobKey.cluster(), clusterOptions), err);
     SubmitResult result = pipeline.submitter().kill(jobKey);
+    // The job is gone: what the store provider kept alive for it (its GC roots) can go too.
+    GcRootsCommand.releaseAfterKill(session, pipeline, jobKey, session.console(err));
     session.console(err).finish();
     spec.commandLine().getOut().println(SafeText.escape(result.message()));
     spec.commandLine().getOut().flush();

@@ -30,12 +30,13 @@ final class LineDiff {
         ops.add(" " + a.get(i));
         i++;
         j++;
-      } else if (j < m && (i == n || lcs[i][j + 1] >= lcs[i + 1][j])) {
-        ops.add("+" + b.get(j));
-        j++;
-      } else {
+      } else if (i < n && (j == m || lcs[i + 1][j] >= lcs[i][j + 1])) {
+        // On a tie the old line goes first, so a changed line reads `-old` then `+new`, as diff -u.
         ops.add("-" + a.get(i));
         i++;
+      } else {
+        ops.add("+" + b.get(j));
+        j++;
       }
     }
     if (ops.stream().allMatch(o -> o.startsWith(" "))) {

@@ -14,6 +14,12 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) throws Exception {
+    // $HOME wins over the JVM's idea of home (the passwd entry), as it does for the aurora client
+    // and Nix: ~/.aurora, ~/.netrc, ~/.config and the caches are the ones the user means.
+    String home = System.getenv("HOME");
+    if (home != null && home.startsWith("/")) {
+      System.setProperty("user.home", home);
+    }
     PrintWriter out =
         new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
     PrintWriter err =
@@ -26,7 +32,15 @@ public final class Main {
       }
       code = 0;
     } else {
-      code = execute(Environment.system(), out, err, args);
+      CliComponent component =
+          DaggerCliComponent.factory().create(Environment.system(), Main.class.getClassLoader());
+      Interruption interruption = component.interruption();
+      // SIGINT/SIGTERM to the JVM: one line on what was interrupted, after the children stopped.
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(() -> interruption.onShutdown(err), "nix-aurora-interrupted"));
+      code = execute(component, out, err, args);
+      interruption.exiting();
       if (Boolean.getBoolean("nixaurora.cds.training")) {
         CdsTraining.run(); // the launcher's archive-building run only
       }
@@ -42,8 +56,15 @@ public final class Main {
    */
   public static int execute(
       Environment environment, PrintWriter out, PrintWriter err, String... args) {
-    CliComponent component =
-        DaggerCliComponent.factory().create(environment, Main.class.getClassLoader());
+    return execute(
+        DaggerCliComponent.factory().create(environment, Main.class.getClassLoader()),
+        out,
+        err,
+        args);
+  }
+
+  private static int execute(
+      CliComponent component, PrintWriter out, PrintWriter err, String... args) {
     CommandLine commandLine;
     try {
       commandLine = commandLine(component, args);
@@ -66,6 +87,7 @@ public final class Main {
     } finally {
       out.flush();
       err.flush();
+      component.interruption().commandReturned();
     }
   }
 
@@ -82,6 +104,7 @@ public final class Main {
     m.put("diff", DiffCommand.class);
     m.put("run", RunCommand.class);
     m.put("cache", CacheCommand.class);
+    m.put("gc-roots", GcRootsCommand.class);
     m.put("agent-config", AgentConfigCommand.class);
     m.put("doctor", DoctorCommand.class);
     m.put("config", ConfigCommand.class);

@@ -36,7 +36,7 @@ import picocli.CommandLine.Spec;
     footerHeading = "%nExamples:%n",
     footer = {
       "  nix-aurora run examples/hello_world",
-      "  nix-aurora run examples/web --sandbox /tmp/web-sandbox",
+      "  nix-aurora run examples/web_service --sandbox /tmp/web-sandbox",
       "  nix-aurora build job.nix --out job.json && nix-aurora run job.json"
     })
 public final class RunCommand implements Callable<Integer> {
@@ -61,6 +61,13 @@ public final class RunCommand implements Callable<Integer> {
       description = "The value of {{mesos.instance}} (default: 0).")
   int instance;
 
+  @Option(
+      names = "--keep",
+      description =
+          "Keep the temporary sandbox (and the GC roots in it) after a successful run; a failed or"
+              + " interrupted run always keeps it, to be looked at.")
+  boolean keep;
+
   @Mixin GlobalOptionsMixin global;
   @Spec CommandSpec spec;
 
@@ -77,6 +84,12 @@ public final class RunCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     PrintWriter out = spec.commandLine().getOut();
     Environment env = session.environment();
+    if (instance < 0) {
+      throw new CliException(
+          CliException.USAGE,
+          "--instance: must be 0 or more, got " + instance,
+          "instances are numbered from 0");
+    }
     String json = configuration(err);
     ThermosPlan plan = ThermosPlan.parse(json);
     Path sandbox = sandbox(env);
@@ -134,15 +147,14 @@ public final class RunCommand implements Callable<Integer> {
       outcome = runner.run();
       StringBuilder states = new StringBuilder();
       runner.states().forEach((k, v) -> states.append(' ').append(k).append('=').append(v));
+      // A successful run's temporary sandbox goes, with the GC roots the init processes made in
+      // it (.gc/P); a failed one stays to be looked at, and a --sandbox DIR is the user's.
+      String where = "; sandbox " + sandbox;
+      if (outcome == TaskRunner.Outcome.SUCCESS && sandboxOption == null && !keep) {
+        where = removeSandbox(sandbox) ? "; sandbox removed (--keep keeps it)" : where;
+      }
       console.summary(
-          "[run] task "
-              + outcome
-              + " in "
-              + Durations.since(start)
-              + ":"
-              + states
-              + "; sandbox "
-              + sandbox);
+          "[run] task " + outcome + " in " + Durations.since(start) + ":" + states + where);
     } finally {
       // only now may a Ctrl-C hook let the JVM end: the processes are stopped, the summary out
       synchronized (finished) {
@@ -192,6 +204,18 @@ public final class RunCommand implements Callable<Integer> {
     Pipeline local = session.pipeline(here, err);
     AuroraJobConfig config = local.compile(built, local.storeProvider().initCommand());
     return config.json();
+  }
+
+  /** Deletes the sandbox; links (the GC roots) are removed, never followed. */
+  private static boolean removeSandbox(Path sandbox) {
+    try (var paths = Files.walk(sandbox)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+      return true;
+    } catch (IOException | java.io.UncheckedIOException e) {
+      return false; // the summary then names the sandbox, which is still there
+    }
   }
 
   private Path sandbox(Environment env) throws CliException {

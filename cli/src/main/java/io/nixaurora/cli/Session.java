@@ -14,6 +14,7 @@ public final class Session {
   private final Environment environment;
   private final Lazy<Backends> backends;
   private final ClusterComponent.Factory clusters;
+  private final Interruption interruption;
   private ConsoleListener console;
   private Configuration configuration;
 
@@ -22,11 +23,18 @@ public final class Session {
       GlobalOptions options,
       Environment environment,
       Lazy<Backends> backends,
-      ClusterComponent.Factory clusters) {
+      ClusterComponent.Factory clusters,
+      Interruption interruption) {
     this.options = options;
     this.environment = environment;
     this.backends = backends;
     this.clusters = clusters;
+    this.interruption = interruption;
+  }
+
+  /** What the command is doing, for the line a SIGINT/SIGTERM ends with. */
+  public Interruption interruption() {
+    return interruption;
   }
 
   public GlobalOptions options() {

@@ -53,4 +53,19 @@ final class SubmittedConfigs {
       throw CliException.failure("cannot read " + file + ": " + e.getMessage(), null);
     }
   }
+
+  /** Whether the configuration last submitted from here for {@code key} was a cron job's. */
+  boolean isCron(JobKey key) throws CliException {
+    Optional<String> json = load(key);
+    if (json.isEmpty()) {
+      return false;
+    }
+    try {
+      return new com.fasterxml.jackson.databind.ObjectMapper()
+          .readTree(json.get())
+          .hasNonNull("cron_schedule");
+    } catch (IOException e) {
+      return false; // a damaged record says nothing about the job
+    }
+  }
 }

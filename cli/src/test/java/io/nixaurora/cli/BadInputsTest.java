@@ -74,6 +74,18 @@ class BadInputsTest {
     job("misspelt", GOOD_JOB.replace("NAME", "misspelt").replace("cmdline =", "cmdlin ="));
     job("wrongtype", GOOD_JOB.replace("NAME", "wrongtype").replace("cpu = 1;", "cpu = \"one\";"));
     job(
+        "nodots",
+        GOOD_JOB.replace("NAME", "nodots").replace("{ aurora, pkgs, ... }:", "{ aurora }:"));
+    // 5 characters doubled 22 times: 20,971,520, past Jackson's 20,000,000 string limit.
+    job(
+        "hugecmdline",
+        GOOD_JOB
+            .replace("NAME", "hugecmdline")
+            .replace(
+                "with aurora;",
+                "with aurora; let d = s: s + s; big = builtins.foldl' (s: _: d s) \"echo \" (builtins.genList (x: x) 22); in")
+            .replace("\"${pkgs.hello}/bin/hello\"", "big"));
+    job(
         "notask",
         "{ aurora, ... }: with aurora; Service { cluster = \"devcluster\"; role = \"vagrant\";"
             + " environment = \"devel\"; name = \"notask\"; }");
@@ -521,6 +533,30 @@ class BadInputsTest {
             "bad:name",
             "--out-dir",
             "@ROOT@/k"));
+    // --- issue 12: deep, huge and ill-shaped input
+    c.add(
+        bad(
+            "a 100,000-deep configuration",
+            3,
+            "nested too deeply",
+            "{\"defaults\": " + "[".repeat(100_000) + "]".repeat(100_000) + "}",
+            "config"));
+    c.add(
+        bad(
+            "a job function without ...",
+            3,
+            "@JOBS@/nodots/default.nix:1:1: the job's function does not accept the argument",
+            null,
+            "build",
+            "@JOBS@/nodots"));
+    c.add(
+        bad(
+            "a 20 MB cmdline",
+            3,
+            "more than 20,000,000 characters",
+            null,
+            "build",
+            "@JOBS@/hugecmdline"));
     // --- usage
     c.add(bad("unknown command", 2, "Unmatched argument", null, "deploy"));
     c.add(bad("unknown option", 2, "Unknown option", null, "build", "@JOBS@/good", "--fast"));
@@ -565,6 +601,9 @@ class BadInputsTest {
     assertTrue(lines.stream().anyMatch(l -> l.startsWith("error: ")), r.err());
     assertFalse(r.err().contains("\tat "), "stack trace:\n" + r.err());
     assertFalse(r.err().contains("Exception"), "exception name:\n" + r.err());
+    assertFalse(r.err().contains("StreamReadConstraints"), "Jackson's limit text:\n" + r.err());
+    assertFalse(r.err().contains("eval.nix"), "the tool's own file:\n" + r.err());
+    assertFalse(r.err().contains("the Nix installation"), "a hint about Nix:\n" + r.err());
     assertEquals("", r.out(), "nothing on stdout");
     assertTrue(Fixtures.noFiles(cache), "something was pushed to the cache");
     assertEquals(List.of(), aurora.calls(), "the aurora client was called");

@@ -10,6 +10,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -121,5 +122,26 @@ class DoctorAndConsoleTest {
             new PrintWriter(v, true), verbose, new Environment(tmp, tmp, Map.of(), false))
         .on(LogEvent.debug("details"));
     assertEquals("details\n", v.toString());
+  }
+
+  @Test
+  void withoutATerminalALongStepSaysWhatItDoesEveryTenSeconds() {
+    StringWriter err = new StringWriter();
+    long[] now = {0};
+    ConsoleListener console =
+        new ConsoleListener(
+            new PrintWriter(err, true),
+            new GlobalOptions(),
+            new Environment(tmp, tmp, Map.of(), false),
+            () -> now[0]);
+    long second = 1_000_000_000L;
+    for (int done = 1; done <= 25; done++) {
+      now[0] = done * second;
+      console.on(new ProgressEvent("build", "p" + done, done, 1000, ProgressEvent.Unit.PATHS));
+    }
+    assertEquals(
+        List.of("build 10/1000 paths p10 …", "build 20/1000 paths p20 …"),
+        err.toString().lines().toList(),
+        "one line every 10 s, none before");
   }
 }

@@ -69,7 +69,7 @@ final class Fixtures {
             "job killall") echo "Job killall succeeded";;
             "update start") echo "Job update has started. View your update progress at http://aurora.local:8081/scheduler/${4#*/}/update/upd-1";;
             "update info") echo "Job: $3, UpdateID: upd-1"; echo "Started YYYY-MM-DD HH:MM:SS, last activity: YYYY-MM-DD HH:MM:SS"; echo "Current status: ROLLING_FORWARD";;
-            "job status") echo "Active tasks (1):"; echo "	Task role: vagrant, env: devel, name: hello, instance: 0, status: RUNNING on aurora.local";;
+            "job status") echo "Active tasks (1):"; echo "	Task role: vagrant, env: devel, name: hello, instance: 0, status: RUNNING on aurora.local"; echo "Inactive tasks (0):";;
             *) echo "fake aurora: unexpected $*" >&2; exit 1;;
           esac
           """

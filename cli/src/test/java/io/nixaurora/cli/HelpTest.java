@@ -55,6 +55,15 @@ class HelpTest {
                 assertTrue(r.out().contains(option), option + " missing in\n" + r.out());
               }
               assertTrue(r.out().contains("Examples:"), "no examples in\n" + r.out());
+              // Every example job the help names exists in the repository.
+              var examples =
+                  java.util.regex.Pattern.compile("\\bexamples/([\\w.-]+)").matcher(r.out());
+              while (examples.find()) {
+                assertTrue(
+                    java.nio.file.Files.exists(
+                        Fixtures.repository().resolve("examples").resolve(examples.group(1))),
+                    "the help names " + examples.group() + ", which does not exist");
+              }
               assertEquals("", r.err());
             }));
     for (CommandLine sub : command.getSubcommands().values()) {

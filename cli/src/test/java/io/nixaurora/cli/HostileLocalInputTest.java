@@ -66,4 +66,32 @@ class HostileLocalInputTest {
       assertTrue(files.add(file), key + " shares " + file);
     }
   }
+
+  @Test
+  void homeIsTheEnvironmentsHome() throws Exception {
+    // The JVM's user.home is the passwd entry's; $HOME is what the user (and the aurora client)
+    // mean, also for ~/.aurora/clusters.json, ~/.netrc and the caches.
+    Path home = Files.createDirectories(tmp.resolve("home"));
+    Path job = Fixtures.helloJob(tmp.resolve("job"), "devcluster", "hello", "home").getParent();
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                Main.class.getName(),
+                "build",
+                job.toString(),
+                "--quiet")
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .redirectError(tmp.resolve("stderr").toFile());
+    pb.environment().put("HOME", home.toString());
+    pb.environment().remove("XDG_CACHE_HOME");
+    pb.environment().remove("XDG_CONFIG_HOME");
+    Process p = pb.start();
+    assertTrue(p.waitFor(90, TimeUnit.SECONDS), "build did not finish");
+    assertEquals(0, p.exitValue(), Files.readString(tmp.resolve("stderr")));
+    assertTrue(
+        Files.isDirectory(home.resolve(".cache/nix-aurora")),
+        "the Nix library was not put under $HOME/.cache");
+  }
 }

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * starts without building; {@code run} stops on SIGINT.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@org.junit.jupiter.api.Timeout(value = 1200, unit = TimeUnit.SECONDS)
 class LauncherTest {
 
   static Path checkout;
@@ -175,6 +176,46 @@ class LauncherTest {
     } catch (IOException e) {
       p.destroyForcibly();
       throw e;
+    }
+  }
+
+  @Test
+  @Order(5)
+  void aSecondLaunchSaysItWaitsForARebuild() throws Exception {
+    // The test holds the build lock, as a launch that is rebuilding does.
+    Path lock = checkout.resolve(".nix-aurora/lock");
+    Process holder =
+        new ProcessBuilder("flock", "-x", lock.toString(), "cat")
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    Process launch = null;
+    try {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (System.nanoTime() < deadline && holder.descendants().findAny().isEmpty()) {
+        Thread.sleep(50); // flock runs `cat` once it holds the lock
+      }
+      assertTrue(holder.descendants().findAny().isPresent(), "flock did not take the lock");
+      ProcessBuilder pb =
+          new ProcessBuilder("./nix-aurora", "--version")
+              .directory(checkout.toFile())
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+      pb.environment().put("NIX_AURORA_REBUILD", "1");
+      launch = pb.start();
+      try (BufferedReader err =
+          new BufferedReader(
+              new InputStreamReader(launch.getErrorStream(), StandardCharsets.UTF_8))) {
+        String line = err.readLine();
+        assertTrue(line != null && line.contains("waiting"), "first line: " + line);
+      }
+    } finally {
+      if (launch != null) {
+        List<ProcessHandle> tree = launch.descendants().toList();
+        launch.destroy();
+        tree.forEach(ProcessHandle::destroy);
+        launch.waitFor(30, TimeUnit.SECONDS);
+      }
+      holder.getOutputStream().close(); // cat ends, flock releases the lock
+      holder.waitFor(30, TimeUnit.SECONDS);
     }
   }
 }

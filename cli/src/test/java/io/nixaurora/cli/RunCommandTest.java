@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code run}: a task on this machine, as Thermos runs it (aurora-spec §7). */
+@org.junit.jupiter.api.Timeout(value = 300, unit = java.util.concurrent.TimeUnit.SECONDS)
 class RunCommandTest {
 
   @TempDir Path tmp;
@@ -114,6 +115,33 @@ class RunCommandTest {
     assertTrue(r.out().contains("second | PATH="), r.out());
     assertFalse(r.out().contains("must-not-leak"), r.out());
     assertTrue(Files.exists(tmp.resolve("sb/.logs/second/0/stdout")), "Thermos-style logs");
+  }
+
+  @Test
+  void aSuccessfulRunRemovesItsTemporarySandboxUnlessKept() throws Exception {
+    Path config =
+        config(process("once", "pwd; mkdir -p .gc && ln -s /nix/store .gc/x", ""), "", "");
+    Cli.Result removed = run(config);
+    assertEquals(0, removed.exitCode(), removed.toString());
+    Path first = Path.of(removed.out().strip().replaceAll("(?s).*once \\| (\\S+).*", "$1"));
+    assertTrue(first.getFileName().toString().startsWith("nix-aurora-run-"), removed.out());
+    assertFalse(Files.exists(first), "the sandbox of a successful run was left: " + first);
+    assertTrue(removed.err().contains("sandbox removed"), removed.err());
+    assertTrue(Files.isDirectory(Path.of("/nix/store")), "a link in the sandbox was followed");
+
+    Cli.Result kept = run(config, "--keep");
+    assertEquals(0, kept.exitCode(), kept.toString());
+    Path second = Path.of(kept.out().strip().replaceAll("(?s).*once \\| (\\S+).*", "$1"));
+    assertTrue(Files.isDirectory(second), "--keep keeps the sandbox");
+    Fixtures.deleteTree(second);
+  }
+
+  @Test
+  void aNegativeInstanceIsRefused() throws Exception {
+    Cli.Result r = run(config(process("p", "true", ""), "", ""), "--instance", "-1");
+    assertEquals(2, r.exitCode(), r.toString());
+    assertTrue(r.err().contains("--instance: must be 0 or more"), r.err());
+    assertEquals("", r.out());
   }
 
   @Test

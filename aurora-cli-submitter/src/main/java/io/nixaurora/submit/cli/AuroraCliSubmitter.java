@@ -1,6 +1,7 @@
 package io.nixaurora.submit.cli;
 
 import io.nixaurora.api.AuroraJobConfig;
+import io.nixaurora.api.FileName;
 import io.nixaurora.api.JobKey;
 import io.nixaurora.api.JobStatus;
 import io.nixaurora.api.SubmitException;
@@ -113,8 +114,8 @@ public final class AuroraCliSubmitter implements Submitter {
     boolean cron = config.cron();
     List<String> args =
         cron
-            ? List.of("cron", "schedule", "--read-json", config.key().toString())
-            : List.of("job", "create", "--read-json", config.key().toString());
+            ? List.of("cron", "schedule", "--read-json", keyArgument(config.key()))
+            : List.of("job", "create", "--read-json", keyArgument(config.key()));
     AuroraClient.Run run = check(client.run(args, config.bytes(), fileName(config.key())));
     String marker = cron ? "Cron job scheduled" : "Job create succeeded";
     String message =
@@ -147,7 +148,7 @@ public final class AuroraCliSubmitter implements Submitter {
     }
     // The scheduler would quietly create a missing job from an update; refuse, so that an update
     // of a mistyped key does not start a second copy of the service.
-    if (hasNoActiveTasks(status(key))) {
+    if (hasNoActiveTasks(readStatus(key))) {
       throw new SubmitException.CommandFailed(
           "cannot update "
               + key
@@ -156,7 +157,7 @@ public final class AuroraCliSubmitter implements Submitter {
     AuroraClient.Run run =
         check(
             client.run(
-                List.of("update", "start", "--read-json", key.toString()),
+                List.of("update", "start", "--read-json", keyArgument(key)),
                 config.bytes(),
                 fileName(key)));
     String started =
@@ -175,7 +176,7 @@ public final class AuroraCliSubmitter implements Submitter {
     String message = started;
     AuroraClient.Run info;
     try {
-      info = client.run(List.of("update", "info", key.toString()), null, null);
+      info = client.run(List.of("update", "info", keyArgument(key)), null, null);
     } catch (SubmitException.Timeout e) {
       // The update has started; a slow status query must not report it as failed.
       return new SubmitResult(
@@ -203,17 +204,39 @@ public final class AuroraCliSubmitter implements Submitter {
   @Override
   public SubmitResult kill(JobKey key) throws SubmitException {
     Objects.requireNonNull(key, "key");
-    AuroraClient.Run run = check(client.run(List.of("job", "killall", key.toString()), null, null));
+    AuroraClient.Run run =
+        check(client.run(List.of("job", "killall", keyArgument(key)), null, null));
     return SubmitResult.of(
         key,
         SubmitResult.Action.KILL,
         ClientOutput.summaryLine(run.stdout(), "Job killall succeeded", "job killed"));
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Output the client printed with exit 0 that this reader does not understand is an error, not
+   * "no tasks": a caller deciding that a job is gone must not be misled.
+   */
   @Override
   public JobStatus status(JobKey key) throws SubmitException {
+    JobStatus status = readStatus(key);
+    if (!status.raw().startsWith("Found no jobs matching")
+        && !ClientOutput.statusUnderstood(status.raw(), status.tasks())) {
+      String first = status.raw().strip().lines().findFirst().orElse("(nothing)");
+      throw new SubmitException.CommandFailed(
+          "cannot read what `aurora job status "
+              + key
+              + "` printed (not the client's task list): "
+              + (first.length() > 200 ? first.substring(0, 200) + "…" : first));
+    }
+    return status;
+  }
+
+  /** The status as far as it can be read; unrecognised output gives no tasks. */
+  private JobStatus readStatus(JobKey key) throws SubmitException {
     Objects.requireNonNull(key, "key");
-    AuroraClient.Run run = client.run(List.of("job", "status", key.toString()), null, null);
+    AuroraClient.Run run = client.run(List.of("job", "status", keyArgument(key)), null, null);
     if (run.exitCode() == ExitCodes.INVALID_PARAMETER
         && run.stderr().contains("Found no jobs matching")) {
       // The client's answer for a job the scheduler does not know: it has no tasks.
@@ -221,6 +244,22 @@ public final class AuroraCliSubmitter implements Submitter {
     }
     check(run);
     return new JobStatus(key, ClientOutput.tasks(run.stdout()), run.stdout());
+  }
+
+  /**
+   * The key as the client's argument. A key starting with {@code -} (a cluster named so) would be
+   * read by the client as an option, so it is refused before the client runs.
+   */
+  private static String keyArgument(JobKey key) throws SubmitException {
+    String text = key.toString();
+    if (text.startsWith("-")) {
+      throw new SubmitException.InvalidConfiguration(
+          "cluster '"
+              + key.cluster()
+              + "': a cluster name starting with '-' would reach the aurora client as an option;"
+              + " rename the cluster");
+    }
+    return text;
   }
 
   /**
@@ -245,7 +284,7 @@ public final class AuroraCliSubmitter implements Submitter {
 
   /** The config file's name: the job's name, so the client's messages point at something clear. */
   private static String fileName(JobKey key) {
-    return key.name() + ".json";
+    return FileName.of(key.name()) + ".json";
   }
 
   @Override

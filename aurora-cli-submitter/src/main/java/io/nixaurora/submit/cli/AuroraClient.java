@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -32,6 +33,21 @@ final class AuroraClient {
 
   /** How long a client gets to exit after SIGTERM before it is killed. */
   private static final Duration TERMINATION_GRACE = Duration.ofSeconds(2);
+
+  /**
+   * The clients this JVM is running, with their private directories. When the JVM shuts down
+   * (SIGINT or SIGTERM to it alone) a hook stops each client's process tree and removes its
+   * directory, and no client is started afterwards. Static because a shutdown hook is: there is one
+   * JVM to outlive.
+   */
+  private static final Map<Process, Path> LIVE = new ConcurrentHashMap<>();
+
+  private static boolean stopping; // guarded by LIVE
+
+  static {
+    Runtime.getRuntime()
+        .addShutdownHook(new Thread(AuroraClient::stopAll, "nix-aurora-stop-aurora-client"));
+  }
 
   private final String binary;
   private final Duration timeout;
@@ -113,25 +129,34 @@ final class AuroraClient {
       pb.redirectOutput(out.toFile());
       pb.redirectError(err.toFile());
       Process process;
-      try {
-        process = pb.start();
-      } catch (IOException e) {
-        throw new SubmitException(
-            EXIT_NOT_FOUND,
-            "cannot run the aurora client " + executable + ": " + e.getMessage(),
-            e);
+      synchronized (LIVE) {
+        if (stopping) {
+          throw new SubmitException(
+              EXIT_INTERRUPTED, "interrupted before `" + command + "` was started");
+        }
+        try {
+          process = pb.start();
+        } catch (IOException e) {
+          throw new SubmitException(
+              EXIT_NOT_FOUND,
+              "cannot run the aurora client " + executable + ": " + e.getMessage(),
+              e);
+        }
+        LIVE.put(process, dir);
       }
       boolean finished;
       try {
         finished = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
       } catch (InterruptedException e) {
         destroyTree(process);
+        LIVE.remove(process);
         Thread.currentThread().interrupt();
         throw new SubmitException(
             EXIT_INTERRUPTED, "interrupted while waiting for `" + command + "`; it was stopped", e);
       }
       if (!finished) {
         destroyTree(process);
+        LIVE.remove(process);
         String partial = readText(err).strip();
         throw new SubmitException.Timeout(
             "`"
@@ -141,6 +166,7 @@ final class AuroraClient {
                 + " s and was stopped (raise timeout_seconds if the cluster is slow)"
                 + (partial.isEmpty() ? "" : "; it had printed: " + tail(partial)));
       }
+      LIVE.remove(process);
       return new Run(command, process.exitValue(), readText(out), readText(err));
     } catch (IOException e) {
       throw new SubmitException(
@@ -148,6 +174,17 @@ final class AuroraClient {
     } finally {
       deleteRecursively(dir);
     }
+  }
+
+  /** The shutdown hook: every running client's tree stopped, its directory removed. */
+  private static void stopAll() {
+    Map<Process, Path> running;
+    synchronized (LIVE) {
+      stopping = true;
+      running = Map.copyOf(LIVE);
+    }
+    running.keySet().parallelStream().forEach(AuroraClient::destroyTree);
+    running.values().forEach(AuroraClient::deleteRecursively);
   }
 
   /** The executable to run, or a clear error naming what was looked for. */

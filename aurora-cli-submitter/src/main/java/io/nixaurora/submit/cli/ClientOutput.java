@@ -41,18 +41,7 @@ final class ClientOutput {
   private static final Pattern UPDATE_URL = Pattern.compile("^(.*)/update/([^/?#\\s]+)/?$");
 
   /** Aurora's {@code ACTIVE_STATES} (api.thrift): tasks the scheduler still manages. */
-  static final Set<String> ACTIVE_STATES =
-      Set.of(
-          "INIT",
-          "THROTTLED",
-          "PENDING",
-          "ASSIGNED",
-          "STARTING",
-          "RUNNING",
-          "KILLING",
-          "DRAINING",
-          "RESTARTING",
-          "PREEMPTING");
+  static final Set<String> ACTIVE_STATES = JobStatus.ACTIVE_STATES;
 
   private ClientOutput() {}
 
@@ -104,6 +93,23 @@ final class ClientOutput {
   static OptionalInt activeCount(String text) {
     Matcher m = ACTIVE_HEADER.matcher(text);
     return m.find() ? OptionalInt.of(Integer.parseInt(m.group(1))) : OptionalInt.empty();
+  }
+
+  /** The header of {@code aurora job status}'s inactive tasks: {@code Inactive tasks (N):}. */
+  private static final Pattern INACTIVE_HEADER =
+      Pattern.compile("(?m)^Inactive tasks \\((\\d{1,9})\\):");
+
+  /**
+   * Whether {@code text} is {@code aurora job status} output this reader understood: both headers,
+   * and as many task lines read as they announce. Anything else (another client's format, a
+   * truncated or garbled answer) must not be taken for "no tasks".
+   */
+  static boolean statusUnderstood(String text, List<JobStatus.Task> tasks) {
+    Matcher inactive = INACTIVE_HEADER.matcher(text);
+    OptionalInt active = activeCount(text);
+    return active.isPresent()
+        && inactive.find()
+        && active.getAsInt() + Integer.parseInt(inactive.group(1)) == tasks.size();
   }
 
   /** The update page URL split into the job page and the update id. */

@@ -330,6 +330,34 @@ class AuroraCliSubmitterTest {
   }
 
   @Test
+  void statusOutputItCannotReadIsAnErrorNotNoTasks() throws Exception {
+    for (String output :
+        List.of(
+            "JOB  INSTANCE  STATUS\nhello  0  RUNNING\n",
+            "",
+            FakeAurora.status(
+                    KEY,
+                    List.of(new JobStatus.Task(0, Optional.empty(), "RUNNING", Optional.empty())))
+                .replace("Active tasks (1)", "Active tasks (2)"))) {
+      aurora.answer("job", "status", 0, output, "");
+      SubmitException e =
+          assertThrows(SubmitException.class, () -> aurora.submitter().status(KEY), output);
+      assertEquals(4, e.exitCode(), e.getMessage());
+      assertTrue(e.getMessage().contains("cannot read what `aurora job status"), e.getMessage());
+    }
+  }
+
+  @Test
+  void aKeyStartingWithADashNeverReachesTheClient() throws Exception {
+    JobKey dash = new JobKey("-h", "vagrant", "devel", "hello");
+    aurora.answer("job", "killall", 0, FakeAurora.killallSucceeded(), "");
+    aurora.answer("job", "status", 0, FakeAurora.status(dash, List.of()), "");
+    assertThrows(SubmitException.InvalidConfiguration.class, () -> aurora.submitter().kill(dash));
+    assertThrows(SubmitException.InvalidConfiguration.class, () -> aurora.submitter().status(dash));
+    assertEquals(List.of(), aurora.calls(), "the client was run");
+  }
+
+  @Test
   void statusOfAnUnknownJobHasNoTasks() throws Exception {
     aurora.answer("job", "status", 6, "", FakeAurora.noJobsFound(KEY));
 

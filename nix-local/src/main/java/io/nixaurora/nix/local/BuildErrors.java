@@ -21,6 +21,15 @@ final class BuildErrors {
           "cannot connect to|Permission denied|opening lock file|No space left|not installed"
               + "|cannot open connection|unable to start|database disk image|Read-only file system");
 
+  /**
+   * Nix's words when a function is called with arguments it does not take; when the call is
+   * eval.nix's call of the job file's function, the job file is at fault, not the library.
+   */
+  private static final Pattern FUNCTION_ARGUMENTS =
+      Pattern.compile(
+          "(?:anonymous function|function '[^']*') at (/[^:\\s]+):(\\d+):(\\d+) called"
+              + " (with unexpected|without required) argument '([^']+)'");
+
   private BuildErrors() {}
 
   /**
@@ -38,6 +47,23 @@ final class BuildErrors {
         file = job;
       }
       location = file + ":" + at.group(2) + ":" + at.group(3);
+    }
+    Matcher call = FUNCTION_ARGUMENTS.matcher(text);
+    if (location != null && location.contains("/eval.nix:") && call.find()) {
+      String file = call.group(1);
+      if (renderedFile != null && file.equals(renderedFile)) {
+        file = job;
+      }
+      String place = file + ":" + call.group(2) + ":" + call.group(3);
+      String problem =
+          call.group(4).equals("with unexpected")
+              ? "the job's function does not accept the argument '"
+                  + call.group(5)
+                  + "' nix-aurora passes: write `{ aurora, pkgs, ... }:` (with `...`)"
+              : "the job's function requires the argument '"
+                  + call.group(5)
+                  + "', which nix-aurora does not pass (it passes aurora, pkgs and system)";
+      return new NixException(place + ": " + problem, place, true);
     }
     String message = firstError(text);
     if (location == null && !e.jobAtFault() && isEnvironmentFault(message)) {

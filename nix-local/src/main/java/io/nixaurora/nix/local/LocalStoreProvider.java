@@ -22,7 +22,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Stream;
 
 /**
  * The {@code local} store provider: the agents use this machine's Nix store (a single-node
@@ -144,6 +146,82 @@ public final class LocalStoreProvider implements StoreProvider {
               + e.getMessage()
               + " (set the store setting gc_roots_dir to a directory you can write)",
           e);
+    }
+  }
+
+  /**
+   * The jobs with GC roots under {@code gc_roots_dir}: every {@code CLUSTER/ROLE/ENV/NAME}
+   * directory holding a root. Directories whose names are not ones {@link FileName} makes are left
+   * out.
+   */
+  @Override
+  public Set<JobKey> retainedJobs() throws StoreException {
+    Set<JobKey> keys = new TreeSet<>(java.util.Comparator.comparing(JobKey::toString));
+    if (!Files.isDirectory(gcRootsDir)) {
+      return keys;
+    }
+    try (Stream<Path> dirs = Files.find(gcRootsDir, 4, (p, a) -> a.isDirectory())) {
+      for (Path dir : dirs.toList()) {
+        Path relative = gcRootsDir.relativize(dir);
+        if (relative.getNameCount() != 4 || !holdsRoots(dir)) {
+          continue;
+        }
+        List<String> parts = new ArrayList<>();
+        for (Path part : relative) {
+          FileName.decode(part.toString()).ifPresent(parts::add);
+        }
+        if (parts.size() == 4) {
+          try {
+            keys.add(new JobKey(parts.get(0), parts.get(1), parts.get(2), parts.get(3)));
+          } catch (IllegalArgumentException e) {
+            // not a key (a directory someone else made): not ours to report or remove
+          }
+        }
+      }
+    } catch (IOException | java.io.UncheckedIOException e) {
+      throw new StoreException("cannot read the GC roots under " + gcRootsDir + ": " + e, e);
+    }
+    return keys;
+  }
+
+  /**
+   * Removes {@code key}'s GC roots (the links this provider made, nothing else) and its directory
+   * and the parents it leaves empty, up to {@code gc_roots_dir}.
+   */
+  @Override
+  public boolean release(JobKey key, EventListener events) throws StoreException {
+    Path dir = gcRootsOf(key);
+    if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+      return false;
+    }
+    int removed = 0;
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+      for (Path entry : entries) {
+        if (Files.isSymbolicLink(entry)) {
+          Files.delete(entry);
+          removed++;
+        } else {
+          events.on(LogEvent.warn("left " + entry + " alone: not a GC root nix-aurora made"));
+        }
+      }
+      for (Path d = dir; !d.equals(gcRootsDir) && d.startsWith(gcRootsDir); d = d.getParent()) {
+        try (Stream<Path> left = Files.list(d)) {
+          if (left.findAny().isPresent()) {
+            break;
+          }
+        }
+        Files.delete(d);
+      }
+    } catch (IOException e) {
+      throw new StoreException("cannot remove the GC roots in " + dir + ": " + e.getMessage(), e);
+    }
+    events.on(LogEvent.info("removed " + removed + " GC root(s) of " + key + " in " + dir));
+    return removed > 0;
+  }
+
+  private static boolean holdsRoots(Path dir) throws IOException {
+    try (Stream<Path> entries = Files.list(dir)) {
+      return entries.anyMatch(Files::isSymbolicLink);
     }
   }
 

@@ -1,6 +1,7 @@
 package io.nixaurora.nix.local;
 
 import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
@@ -59,7 +60,8 @@ import java.util.regex.Pattern;
  * <p>Nix's errors become a {@link NixException} whose message starts with the file and line Nix
  * named ({@code /jobs/web/default.nix:7:30: Process: unknown attribute 'cmdlin' (did you mean
  * 'cmdline'?)}); build progress becomes {@link io.nixaurora.api.event.ProgressEvent}s. Nothing is
- * written outside the Nix store (no out-link). Instances are immutable and thread-safe.
+ * written outside the Nix store but a {@code result} link in the library's directory while the
+ * model is read. Instances are immutable and thread-safe.
  */
 public final class NixJobEvaluator implements JobEvaluator {
 
@@ -182,7 +184,10 @@ public final class NixJobEvaluator implements JobEvaluator {
 
   private List<String> commonArguments() {
     List<String> args = new ArrayList<>();
-    args.add("--no-out-link");
+    // Not --no-out-link: Nix then roots the result through a link in its own temporary directory,
+    // which it deletes, leaving a dangling link in gcroots/auto for every build. One link of our
+    // own, removed after the build, leaves at most one (the same one every time).
+    args.addAll(List.of("--out-link", resultLink().toString()));
     args.add("-Q");
     args.add(library.evalNix().toString());
     args.addAll(List.of("--argstr", "libDir", library.directory().toString()));
@@ -215,6 +220,11 @@ public final class NixJobEvaluator implements JobEvaluator {
     } catch (NixException e) {
       throw FlakeJobs.inUserTerms(e, locked, flake);
     }
+  }
+
+  /** Where nix-build links the job model while it is read; removed after each build. */
+  private Path resultLink() {
+    return library.directory().resolve("result");
   }
 
   private static Path jobFile(Path path) throws NixException {
@@ -254,12 +264,21 @@ public final class NixJobEvaluator implements JobEvaluator {
       throw BuildErrors.describe(e, label, renderedFile);
     }
     String out = result.stdoutText().strip();
+    removeResultLink(out);
     if (!StorePath.isValid(out)) {
       throw new NixException("nix-build printed '" + out + "', not a store path", null, false);
     }
     JsonNode model;
     try {
       model = mapper.readTree(Files.readAllBytes(Path.of(out)));
+    } catch (StreamConstraintsException e) {
+      // The job, not Nix, is at fault: a value past the reader's limits (20,000,000 characters).
+      throw new NixException(
+          label
+              + ": the job holds a value of more than 20,000,000 characters (a cmdline cannot be"
+              + " that long: Linux runs one of at most 128 KiB)",
+          renderedFile == null ? label : null,
+          true);
     } catch (IOException e) {
       throw new NixException("cannot read the built job model " + out + ": " + e.getMessage(), e);
     }
@@ -443,6 +462,17 @@ public final class NixJobEvaluator implements JobEvaluator {
           + "' is not supported by this version of nix-aurora's job model";
     }
     return e.getOriginalMessage();
+  }
+
+  /** Removes the result link unless a build running beside this one has replaced it. */
+  private void removeResultLink(String out) {
+    try {
+      if (Files.readSymbolicLink(resultLink()).toString().equals(out)) {
+        Files.deleteIfExists(resultLink());
+      }
+    } catch (IOException e) {
+      // Gone already, or replaced: the link only kept the model alive while it was read.
+    }
   }
 
   private static void deleteQuietly(Path p) {

@@ -4,7 +4,6 @@ import io.nixaurora.api.NixException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -143,7 +142,8 @@ public final class NixRunner {
     pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
     java.lang.Process process;
     try {
-      process = pb.start();
+      // Tracked until it ends: a JVM shutdown (SIGINT/SIGTERM) stops it and its builders.
+      process = LiveProcesses.start(pb);
     } catch (IOException e) {
       throw new NixException("cannot run " + executable + ": " + e.getMessage(), e);
     }
@@ -163,7 +163,8 @@ public final class NixRunner {
                   stderrLines.accept(line);
                 }
               } catch (IOException e) {
-                throw new UncheckedIOException(e);
+                // The stream was closed under us (the process was stopped): what was read is kept,
+                // and the exit code says what happened.
               }
             },
             "nix-stderr");
@@ -175,7 +176,7 @@ public final class NixRunner {
       in.transferTo(out);
       stdout = out.toByteArray();
     } catch (IOException e) {
-      process.destroyForcibly();
+      LiveProcesses.stop(process);
       throw new NixException("reading the output of " + tool + " failed: " + e.getMessage(), e);
     }
     int exit;
@@ -183,10 +184,12 @@ public final class NixRunner {
       exit = process.waitFor();
       stderrReader.join();
     } catch (InterruptedException e) {
-      process.destroyForcibly();
+      // SIGTERM first, so Nix stops its builders and removes its build directories.
+      LiveProcesses.stop(process);
       Thread.currentThread().interrupt();
       throw new NixException(tool + " was interrupted", e);
     }
+    LiveProcesses.done(process);
     String err;
     synchronized (stderr) {
       err = stderr.toString();

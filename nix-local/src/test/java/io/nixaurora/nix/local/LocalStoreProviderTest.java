@@ -259,6 +259,35 @@ class LocalStoreProviderTest {
   }
 
   @Test
+  void retainedJobsAreListedAndReleasedOneByOne() throws Exception {
+    Path dir =
+        Jobs.jobDir(
+            tmp.resolve("dotdot"), Jobs.HELLO_WORLD.replace("role = \"vagrant\"", "role = \"..\""));
+    BuiltJob dotdot =
+        Jobs.evaluator(tmp.resolve("cache")).evaluate(JobSource.file(dir), EventListener.NONE);
+    LocalStoreProvider provider = provider(Map.of());
+    assertEquals(java.util.Set.of(), provider.retainedJobs());
+    provider.publish(hello, EventListener.NONE);
+    provider.publish(dotdot, EventListener.NONE);
+    assertEquals(
+        List.of(dotdot.key(), hello.key()),
+        provider.retainedJobs().stream()
+            .sorted(java.util.Comparator.comparing(Object::toString))
+            .toList());
+
+    assertTrue(provider.release(dotdot.key(), EventListener.NONE));
+    assertEquals(java.util.Set.of(hello.key()), provider.retainedJobs());
+    assertFalse(Files.exists(tmp.resolve("roots/devcluster/%2E.")), "empty directories left");
+    assertTrue(Files.isSymbolicLink(provider.gcRootsOf(hello.key()).resolve("hello_world")));
+    assertFalse(provider.release(dotdot.key(), EventListener.NONE), "released twice");
+    assertTrue(provider.release(hello.key(), EventListener.NONE));
+    assertTrue(Files.isDirectory(tmp.resolve("roots")), "gc_roots_dir itself stays");
+    try (var left = Files.list(tmp.resolve("roots"))) {
+      assertEquals(List.of(), left.toList());
+    }
+  }
+
+  @Test
   void publishRefusesAScriptThatIsNotInTheStoreAndWritesNothing() throws Exception {
     StorePath missing =
         StorePath.of("/nix/store/00000000000000000000000000000000-aurora-process-x");

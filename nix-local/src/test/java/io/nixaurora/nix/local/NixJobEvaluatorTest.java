@@ -1,6 +1,7 @@
 package io.nixaurora.nix.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -279,5 +280,39 @@ class NixJobEvaluatorTest {
     assertEquals("hello", simple.job().name());
     assertEquals(1024L * 1024 * 1024, simple.job().task().resources().ram());
     assertEquals("echo hello", simple.job().task().processes().get(0).cmdline().text());
+  }
+
+  @Test
+  void buildsLeaveNoDanglingLinksInNixsAutoRoots() throws Exception {
+    // nix-build's own temporary directory follows TMPDIR: a private one shows what it leaves.
+    // Nix's build users must reach their build directories in it.
+    var reachable = java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x");
+    Files.setPosixFilePermissions(tmp, reachable);
+    Path tmpdir =
+        Files.setPosixFilePermissions(Files.createDirectories(tmp.resolve("tmpdir")), reachable);
+    Path cache = tmp.resolve("cache");
+    NixJobEvaluator evaluator =
+        new NixJobEvaluator(
+            NixRunner.onPath().withEnvironment(java.util.Map.of("TMPDIR", tmpdir.toString())),
+            NixLibrary.materialize(cache));
+    Path dir = Jobs.jobDir(tmp.resolve("job"), Jobs.HELLO_WORLD);
+    for (int i = 0; i < 3; i++) {
+      evaluator.evaluate(JobSource.file(dir), EventListener.NONE);
+    }
+    Path auto = Path.of("/nix/var/nix/gcroots/auto");
+    List<Path> ours = new java.util.ArrayList<>();
+    try (var links = Files.list(auto)) {
+      for (Path link : links.toList()) {
+        Path target = Files.readSymbolicLink(link);
+        if (target.startsWith(tmpdir) || target.startsWith(cache)) {
+          ours.add(target);
+        }
+      }
+    }
+    assertTrue(ours.stream().noneMatch(t -> t.startsWith(tmpdir)), "links into TMPDIR: " + ours);
+    assertTrue(ours.size() <= 1, "one link at most, the same every time: " + ours);
+    assertFalse(
+        Files.exists(NixLibrary.materialize(cache).directory().resolve("result")),
+        "the result link (a GC root) outlived the build");
   }
 }
