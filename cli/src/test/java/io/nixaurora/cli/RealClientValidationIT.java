@@ -191,6 +191,11 @@ class RealClientValidationIT {
           Case.of("task_max_failures_negative", "task.max_failures", "task.max_failures=-1"),
           Case.of("max_concurrency_negative", "task.max_concurrency", "task.max_concurrency=-1"),
           Case.of(
+              "no_processes",
+              "a task needs at least one process",
+              "task.processes=[]",
+              "task.constraints=[]"),
+          Case.of(
               "duplicate_process_names",
               "two processes are named 'a'",
               "task.processes[1]={\"name\": \"a\", \"cmdline\": \"echo b\"}",

@@ -84,11 +84,12 @@ class BadJobTest {
                 .replace("cpu = 1;", "cpu = 0;")
                 .replace(
                     "(Process { name = \"hello_world\";",
-                    "(Process { max_failures = -1; name = \"hello_world\";"));
+                    "(Process { resources = Resources { cpu = 0; ram = 1 * MB; disk = 1 * MB; };"
+                        + " name = \"hello_world\";"));
     InvalidJobException e = invalid(dir);
     // Not also "task: is required": the task was refused only for its parts.
     assertEquals(
-        List.of("task.processes[0].max_failures", "task.resources.cpu"),
+        List.of("task.processes[0].resources.cpu", "task.resources.cpu"),
         e.violations().stream().map(InvalidJobException.Violation::path).toList(),
         e.getMessage());
   }
