@@ -6,6 +6,7 @@ import io.nixaurora.api.JobKey;
 import io.nixaurora.submit.http.ExecutorData.InvalidJob;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -131,6 +132,7 @@ final class JobConverter {
     resourceSet.add(new TJson.Struct().set(1, TJson.dbl(cpu)));
     resourceSet.add(new TJson.Struct().set(2, TJson.i64(ramMb)));
     resourceSet.add(new TJson.Struct().set(3, TJson.i64(diskMb)));
+    checkStaticPorts(job);
     for (String port : namedPorts(job)) {
       resourceSet.add(new TJson.Struct().set(4, TJson.str(port)));
     }
@@ -352,6 +354,28 @@ final class JobConverter {
       }
     }
     return ports;
+  }
+
+  /**
+   * The client's announce check (client/config.py): a portmap may name a static port only in a job
+   * with a {@code dedicated} placement constraint.
+   */
+  private static void checkStaticPorts(ObjectNode job) throws InvalidJob {
+    JsonNode announce = job.get("announce");
+    if (announce == null || job.path("constraints").has("dedicated")) {
+      return;
+    }
+    for (Iterator<Map.Entry<String, JsonNode>> it = announce.get("portmap").fields();
+        it.hasNext(); ) {
+      Map.Entry<String, JsonNode> entry = it.next();
+      if (portValue(entry.getValue().textValue()) instanceof java.math.BigInteger) {
+        throw new InvalidJob(
+            "announce.portmap."
+                + entry.getKey()
+                + ": Job must be dedicated in order to specify static ports! (add a 'dedicated'"
+                + " placement constraint)");
+      }
+    }
   }
 
   /** Python's {@code int(value)} when it parses (a static port), else the name. */

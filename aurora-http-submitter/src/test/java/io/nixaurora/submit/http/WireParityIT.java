@@ -189,6 +189,59 @@ class WireParityIT {
     }
   }
 
+  static Stream<String> refused() throws Exception {
+    try (Stream<Path> files =
+        Files.list(Path.of(WireParityIT.class.getResource("wire-corpus-refused").toURI()))) {
+      return files
+          .map(p -> p.getFileName().toString())
+          .filter(n -> n.endsWith(".json"))
+          .map(n -> n.substring(0, n.length() - ".json".length()))
+          .sorted()
+          .toList()
+          .stream();
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("refused")
+  @Timeout(120)
+  void whatTheRealClientRefusesIsRefused(String name) throws Exception {
+    Path file =
+        Path.of(WireParityIT.class.getResource("wire-corpus-refused/" + name + ".json").toURI());
+    String json = Files.readString(file, StandardCharsets.UTF_8);
+    JsonNode job = MAPPER.readTree(json);
+    JobKey key = JobKey.parse("devcluster/vagrant/devel/" + job.get("name").asText());
+    boolean cron = job.has("cron_schedule");
+    Path work = Files.createDirectories(dir.resolve("refused-" + name));
+
+    reference.clear();
+    RealAurora.Run run =
+        aurora.aurora(
+            configRoot,
+            work,
+            cron ? "cron" : "job",
+            cron ? "schedule" : "create",
+            "--read-json",
+            key.toString(),
+            file.toString());
+    assertEquals(3, run.exitCode(), "the real client: " + run.output());
+    assertTrue(reference.calls().stream().noneMatch(c -> c.get("method").asText().contains("Job")));
+
+    ours.clear();
+    SubmitException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            SubmitException.class,
+            () ->
+                submitter(work)
+                    .create(
+                        new AuroraJobConfig(
+                            key, json, job.path("service").asBoolean(false), cron)));
+    assertEquals(3, e.exitCode(), e.getMessage());
+    assertTrue(
+        ours.calls().stream().noneMatch(c -> c.get("method").asText().contains("Job")),
+        ours.calls().toString());
+  }
+
   private HttpSubmitter submitter(Path home) {
     return new HttpSubmitter(
         HttpSubmitterSettings.parse(Map.of("scheduler_uri", ours.uri())),
