@@ -33,6 +33,7 @@ public final class Interruption {
   private volatile String programs;
   private volatile String stateIfStopped;
   private volatile boolean exiting;
+  private volatile Thread command;
   private final CountDownLatch unwound = new CountDownLatch(1);
 
   @Inject
@@ -57,6 +58,11 @@ public final class Interruption {
     if (jvmShuttingDown()) {
       throw new CliException(130, "interrupted", null);
     }
+  }
+
+  /** The command starts on the calling thread. */
+  void commandStarted() {
+    command = Thread.currentThread();
   }
 
   /** The command has returned (its cleanup has run). */
@@ -91,6 +97,11 @@ public final class Interruption {
     String state = stateIfStopped;
     if (exiting || what == null) {
       return;
+    }
+    // A step running in Java (a push, an HTTP call) stops at its next wait; its cleanup runs.
+    Thread running = command;
+    if (running != null) {
+      running.interrupt();
     }
     // The backends' own hooks are stopping their process trees at the same time; whatever of the
     // JVM's children is still there is waited for, then killed, so the line below is true.

@@ -82,6 +82,7 @@ public final class Main {
     }
     commandLine.setOut(out);
     commandLine.setErr(err);
+    component.interruption().commandStarted();
     try {
       return commandLine.execute(args);
     } finally {

@@ -20,6 +20,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * never a stack trace; nothing is pushed (the cache stays empty) and nothing is submitted (the fake
  * aurora is never called).
  */
+@org.junit.jupiter.api.Timeout(value = 600, unit = java.util.concurrent.TimeUnit.SECONDS)
 class BadInputsTest {
 
   static Path root;

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** doctor, the completion script in bash, and how the console renders events. */
+@org.junit.jupiter.api.Timeout(value = 600, unit = java.util.concurrent.TimeUnit.SECONDS)
 class DoctorAndConsoleTest {
 
   @TempDir Path tmp;

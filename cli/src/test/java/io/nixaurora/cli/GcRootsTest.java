@@ -38,6 +38,7 @@ class GcRootsTest {
         case "$1 $2 $key" in
           "job create "*/refused*) echo "Error: the scheduler refused it" >&2; exit 4;;
           "job create "*) echo "Job create succeeded: job url=http://aurora.local/$key";;
+          "cron schedule "*) echo "Cron job scheduled, status can be viewed at http://aurora.local/$key";;
           "job killall "*) echo "Job killall succeeded";;
           "job status "*/gone*) echo "Found no jobs matching $key" >&2; exit 6;;
           "job status "*) printf 'Active tasks (1):\\n\\tTask role: vagrant, env: devel, name: x, instance: 0, status: RUNNING on h\\nInactive tasks (0):\\n';;
@@ -94,5 +95,34 @@ class GcRootsTest {
     assertTrue(removed.out().contains("removed devcluster/vagrant/devel/gone1"), removed.out());
     assertFalse(rooted("gone1"));
     assertTrue(rooted("alive"), "the roots of a running job were removed");
+  }
+
+  @Test
+  void killKeepsTheRootsOfACronJobAndGcRootsKeepsThemToo() throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("jobs/nightly"));
+    Files.writeString(
+        dir.resolve("default.nix"),
+        """
+        { aurora, pkgs, ... }:
+        with aurora;
+        Job {
+          cluster = "devcluster"; role = "vagrant"; environment = "devel"; name = "gone-nightly";
+          cron_schedule = "0 3 * * *";
+          task = Task {
+            processes = [ (Process { name = "hello"; cmdline = "${pkgs.hello}/bin/hello"; }) ];
+            resources = Resources { cpu = 1; ram = 16 * MB; disk = 16 * MB; };
+          };
+        }
+        """);
+    Cli.Result created = cli.run("create", "devcluster/vagrant/devel/gone-nightly", dir.toString());
+    assertEquals(0, created.exitCode(), created.toString());
+    assertTrue(rooted("gone-nightly"));
+    assertEquals(0, cli.run("kill", "devcluster/vagrant/devel/gone-nightly").exitCode());
+    assertTrue(rooted("gone-nightly"), "kill removed a scheduled cron job's roots");
+    Cli.Result r = cli.run("gc-roots", "devcluster", "--remove");
+    assertEquals(0, r.exitCode(), r.toString());
+    assertTrue(
+        r.out().contains("kept    devcluster/vagrant/devel/gone-nightly (a cron job"), r.out());
+    assertTrue(rooted("gone-nightly"));
   }
 }

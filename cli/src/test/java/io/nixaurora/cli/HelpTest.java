@@ -14,6 +14,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Model.OptionSpec;
 
 /** {@code --help} of every command lists every one of its options, with examples. */
+@org.junit.jupiter.api.Timeout(value = 600, unit = java.util.concurrent.TimeUnit.SECONDS)
 class HelpTest {
 
   @TempDir Path tmp;

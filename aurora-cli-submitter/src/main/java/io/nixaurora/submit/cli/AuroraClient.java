@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Runs the {@code aurora} client once: finds the executable, hands it the job configuration in a
@@ -42,7 +43,8 @@ final class AuroraClient {
    */
   private static final Map<Process, Path> LIVE = new ConcurrentHashMap<>();
 
-  private static boolean stopping; // guarded by LIVE
+  // Set once, by the shutdown hook; read and set under LIVE's lock.
+  private static final AtomicBoolean STOPPING = new AtomicBoolean();
 
   static {
     Runtime.getRuntime()
@@ -130,7 +132,7 @@ final class AuroraClient {
       pb.redirectError(err.toFile());
       Process process;
       synchronized (LIVE) {
-        if (stopping) {
+        if (STOPPING.get()) {
           throw new SubmitException(
               EXIT_INTERRUPTED, "interrupted before `" + command + "` was started");
         }
@@ -180,7 +182,7 @@ final class AuroraClient {
   private static void stopAll() {
     Map<Process, Path> running;
     synchronized (LIVE) {
-      stopping = true;
+      STOPPING.set(true);
       running = Map.copyOf(LIVE);
     }
     running.keySet().parallelStream().forEach(AuroraClient::destroyTree);

@@ -32,6 +32,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** The cli submitter against a fake {@code aurora} first on PATH. */
+@org.junit.jupiter.api.Timeout(value = 600, unit = java.util.concurrent.TimeUnit.SECONDS)
 class AuroraCliSubmitterTest {
 
   private static final JobKey KEY = new JobKey("devcluster", "www-data", "prod", "hello");

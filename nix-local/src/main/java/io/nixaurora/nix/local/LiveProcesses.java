@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The Nix processes this JVM has started and not yet seen end. When the JVM shuts down (SIGINT or
@@ -29,7 +30,8 @@ final class LiveProcesses {
   private static final Duration TREE_GRACE = Duration.ofSeconds(2);
 
   private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
-  private static boolean stopping; // guarded by LIVE
+  // Set once, by the shutdown hook; read and set under LIVE's lock.
+  private static final AtomicBoolean STOPPING = new AtomicBoolean();
 
   static {
     Runtime.getRuntime().addShutdownHook(new Thread(LiveProcesses::stopAll, "nix-aurora-stop-nix"));
@@ -44,7 +46,7 @@ final class LiveProcesses {
    */
   static Process start(ProcessBuilder pb) throws IOException {
     synchronized (LIVE) {
-      if (stopping) {
+      if (STOPPING.get()) {
         throw new IOException("not started: nix-aurora is being stopped");
       }
       Process process = pb.start();
@@ -67,7 +69,7 @@ final class LiveProcesses {
   private static void stopAll() {
     List<Process> running;
     synchronized (LIVE) {
-      stopping = true;
+      STOPPING.set(true);
       running = new ArrayList<>(LIVE);
     }
     stopTrees(running);

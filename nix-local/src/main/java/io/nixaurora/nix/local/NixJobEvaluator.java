@@ -187,7 +187,11 @@ public final class NixJobEvaluator implements JobEvaluator {
     // Not --no-out-link: Nix then roots the result through a link in its own temporary directory,
     // which it deletes, leaving a dangling link in gcroots/auto for every build. One link of our
     // own, removed after the build, leaves at most one (the same one every time).
-    args.addAll(List.of("--out-link", resultLink().toString()));
+    if (Files.isWritable(library.directory())) {
+      args.addAll(List.of("--out-link", resultLink().toString()));
+    } else {
+      args.add("--no-out-link"); // a library installed read-only: Nix's own link it is
+    }
     args.add("-Q");
     args.add(library.evalNix().toString());
     args.addAll(List.of("--argstr", "libDir", library.directory().toString()));

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The local store provider and its init command, against real Nix stores. */
+@org.junit.jupiter.api.Timeout(value = 600, unit = java.util.concurrent.TimeUnit.SECONDS)
 class LocalStoreProviderTest {
 
   @TempDir static Path shared;
