@@ -161,6 +161,13 @@ class HostileSchedulerTest {
     assertFalse(result.message().contains("s3cret"), result.message());
     assertFalse(result.url().orElseThrow().contains("s3cret"), result.url().get());
     assertTrue(result.message().contains("http://127.0.0.1:"), result.message());
+    HttpSubmitter submitter = submitter(Map.of("scheduler_uri", uri));
+    assertFalse(submitter.toString().contains("s3cret"), submitter.toString());
+    IllegalArgumentException bad =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> HttpSubmitterSettings.parse(Map.of("scheduler_uri", "ftp://u:s3cret@h/")));
+    assertFalse(bad.getMessage().contains("s3cret"), bad.getMessage());
     scheduler.server.verify(
         postRequestedFor(urlEqualTo("/api"))
             .withHeader("Authorization", equalTo("Basic YXVyb3JhOnMzY3JldA==")));
