@@ -10,6 +10,7 @@ import io.nixaurora.nix.cache.BinaryCacheTarget;
 import io.nixaurora.nix.cache.CacheVerifier;
 import io.nixaurora.nix.cache.PublicKey;
 import io.nixaurora.nix.local.NixRunner;
+import io.nixaurora.support.BoundedHttp;
 import io.nixaurora.support.NetworkErrors;
 import io.nixaurora.support.SafeText;
 import io.nixaurora.support.Urls;
@@ -320,11 +321,16 @@ public final class DoctorCommand implements Callable<Integer> {
     String shown = Urls.shown(uri);
     try {
       HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-      HttpResponse<Void> response =
-          client.send(
+      // Bounded: a hostile or broken server's endless or slow page must not hang doctor.
+      HttpResponse<byte[]> response =
+          BoundedHttp.send(
+              client,
               HttpRequest.newBuilder(URI.create(uri)).timeout(Duration.ofSeconds(10)).GET().build(),
-              HttpResponse.BodyHandlers.discarding());
+              1 << 20,
+              Duration.ofSeconds(10));
       ok("scheduler " + shown + " answers (HTTP " + response.statusCode() + ")");
+    } catch (BoundedHttp.BodyTooLarge e) {
+      ok("scheduler " + shown + " answers (a page over 1 MiB)");
     } catch (IOException e) {
       fail(
           "scheduler " + shown + " unreachable: " + NetworkErrors.describe(e),

@@ -1,5 +1,6 @@
 package io.nixaurora.submit.http;
 
+import io.nixaurora.support.Urls;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -68,12 +69,14 @@ public record HttpSubmitterSettings(
       if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())
           || uri.getHost() == null) {
         throw new IllegalArgumentException(
-            "submitter setting scheduler_uri: expected an http(s) URL, got '" + value + "'");
+            "submitter setting scheduler_uri: expected an http(s) URL, got '"
+                + Urls.shown(value)
+                + "'");
       }
       return uri;
     } catch (URISyntaxException e) {
       throw new IllegalArgumentException(
-          "submitter setting scheduler_uri: not a URL: '" + value + "'", e);
+          "submitter setting scheduler_uri: not a URL: '" + Urls.shown(value) + "'", e);
     }
   }
 
@@ -104,7 +107,7 @@ public record HttpSubmitterSettings(
     return "HttpSubmitterSettings[cluster="
         + cluster
         + ", schedulerUri="
-        + schedulerUri
+        + schedulerUri.map(Urls::shown)
         + ", auroraConfigRoot="
         + auroraConfigRoot
         + ", username="

@@ -161,6 +161,13 @@ class HostileSchedulerTest {
     assertFalse(result.message().contains("s3cret"), result.message());
     assertFalse(result.url().orElseThrow().contains("s3cret"), result.url().get());
     assertTrue(result.message().contains("http://127.0.0.1:"), result.message());
+    HttpSubmitter submitter = submitter(Map.of("scheduler_uri", uri));
+    assertFalse(submitter.toString().contains("s3cret"), submitter.toString());
+    IllegalArgumentException bad =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> HttpSubmitterSettings.parse(Map.of("scheduler_uri", "ftp://u:s3cret@h/")));
+    assertFalse(bad.getMessage().contains("s3cret"), bad.getMessage());
     scheduler.server.verify(
         postRequestedFor(urlEqualTo("/api"))
             .withHeader("Authorization", equalTo("Basic YXVyb3JhOnMzY3JldA==")));
@@ -296,5 +303,99 @@ class HostileSchedulerTest {
     assertTrue(e.getMessage().contains("clusters.json: not valid JSON"), e.getMessage());
     assertTrue(e.getMessage().contains("at line 2"), e.getMessage());
     assertFalse(e.getMessage().contains("Source"), e.getMessage());
+  }
+
+  /** A client that trusts WireMock's self-signed certificate (this test's own server only). */
+  private static HttpClient trustingClient() throws Exception {
+    javax.net.ssl.X509TrustManager all =
+        new javax.net.ssl.X509TrustManager() {
+          @Override
+          public void checkClientTrusted(java.security.cert.X509Certificate[] c, String a) {}
+
+          @Override
+          public void checkServerTrusted(java.security.cert.X509Certificate[] c, String a) {}
+
+          @Override
+          public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+            return new java.security.cert.X509Certificate[0];
+          }
+        };
+    javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
+    tls.init(null, new javax.net.ssl.TrustManager[] {all}, null);
+    return HttpClient.newBuilder()
+        .sslContext(tls)
+        .followRedirects(HttpClient.Redirect.NEVER)
+        .build();
+  }
+
+  @Test
+  void anHttpsToHttpDowngradeIsRefusedAndTheCredentialsStayOnTls() throws Exception {
+    // A certificate for 127.0.0.1 (WireMock's own names no address), trusted by this client only.
+    Path keystore = home.resolve("tls.jks");
+    Process keytool =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair",
+                "-alias",
+                "scheduler",
+                "-keyalg",
+                "RSA",
+                "-keysize",
+                "2048",
+                "-validity",
+                "2",
+                "-dname",
+                "CN=127.0.0.1",
+                "-ext",
+                "SAN=ip:127.0.0.1",
+                "-keystore",
+                keystore.toString(),
+                "-storepass",
+                "password",
+                "-keypass",
+                "password")
+            .redirectErrorStream(true)
+            .start();
+    keytool.getInputStream().readAllBytes();
+    assertEquals(0, keytool.waitFor(), "keytool");
+    com.github.tomakehurst.wiremock.WireMockServer tls =
+        new com.github.tomakehurst.wiremock.WireMockServer(
+            com.github.tomakehurst.wiremock.core.WireMockConfiguration.options()
+                .dynamicPort()
+                .dynamicHttpsPort()
+                .bindAddress("127.0.0.1")
+                .keystorePath(keystore.toString())
+                .keystorePassword("password")
+                .keyManagerPassword("password"));
+    tls.start();
+    try {
+      String downgrade = "http://127.0.0.1:" + tls.port() + "/api";
+      tls.stubFor(
+          post(urlEqualTo("/api"))
+              .willReturn(aResponse().withStatus(307).withHeader("Location", downgrade)));
+      SchedulerClient client =
+          new SchedulerClient(
+              URI.create("https://127.0.0.1:" + tls.httpsPort() + "/"),
+              trustingClient(),
+              host -> Optional.of(new io.nixaurora.support.Netrc.Credentials("aurora", "secret")),
+              Duration.ofSeconds(10),
+              Duration.ofSeconds(2),
+              EventListener.NONE);
+
+      SubmitException.Network e =
+          assertThrows(
+              SubmitException.Network.class,
+              () -> client.call("getTasksWithoutConfigs", new TJson.Struct(), true));
+
+      assertTrue(e.getMessage().contains("downgrades https to plain http"), e.getMessage());
+      assertTrue(e.getMessage().contains(downgrade), e.getMessage());
+      // One request, over TLS and with the credentials; nothing reached the plain-http port.
+      assertEquals(1, tls.getAllServeEvents().size());
+      var request = tls.getAllServeEvents().get(0).getRequest();
+      assertEquals("https", request.getScheme());
+      assertEquals("Basic YXVyb3JhOnNlY3JldA==", request.getHeader("Authorization"));
+    } finally {
+      tls.stop();
+    }
   }
 }
