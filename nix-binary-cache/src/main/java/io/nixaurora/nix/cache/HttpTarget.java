@@ -60,7 +60,7 @@ public final class HttpTarget implements BinaryCacheTarget {
    * @param credentials sent as HTTP Basic authentication with every request
    */
   public HttpTarget(CacheUrl url, Optional<Credentials> credentials) {
-    if (url.isFile()) {
+    if (url.isFile() || url.isS3()) {
       throw new IllegalArgumentException(url + " is not an HTTP cache");
     }
     this.url = url;
