@@ -79,6 +79,7 @@ public final class S3Target implements BinaryCacheTarget {
   private final long multipartThreshold;
   private final long partSize;
   private final ObjectCannedACL acl;
+  private volatile boolean singleDeletes;
   private Path staging;
 
   private S3Target(CacheUrl url, S3Client s3, long multipartThreshold, long partSize) {
@@ -427,7 +428,10 @@ public final class S3Target implements BinaryCacheTarget {
     List<Entry> out = new ArrayList<>();
     try {
       for (S3Object o : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(under)).contents()) {
-        out.add(new Entry(o.key().substring(prefix.length()), o.size(), o.lastModified()));
+        if (!o.key().endsWith("/")) {
+          // Not the "directory" markers some servers list (S3Proxy's filesystem backend).
+          out.add(new Entry(o.key().substring(prefix.length()), o.size(), o.lastModified()));
+        }
       }
     } catch (SdkException e) {
       throw failure("LIST", "", e);
@@ -439,6 +443,16 @@ public final class S3Target implements BinaryCacheTarget {
 
   @Override
   public void delete(List<String> keys) throws CacheException {
+    if (singleDeletes) {
+      for (String k : keys) {
+        try {
+          s3.deleteObject(b -> b.bucket(bucket).key(objectKey(k)));
+        } catch (SdkException e) {
+          throw failure("DELETE", k, e);
+        }
+      }
+      return;
+    }
     // DeleteObjects takes up to 1,000 keys a request; each key's deletion is atomic.
     for (int i = 0; i < keys.size(); i += 1000) {
       List<ObjectIdentifier> batch = new ArrayList<>();
@@ -461,6 +475,15 @@ public final class S3Target implements BinaryCacheTarget {
                   + err.message()
                   + (r.errors().size() > 1 ? " (and " + (r.errors().size() - 1) + " more)" : ""));
         }
+      } catch (AwsServiceException e) {
+        if (e.statusCode() == 501) {
+          // Some S3-compatible servers (S3Proxy) do not implement the checksum header the SDK
+          // sends with DeleteObjects: one DeleteObject a key instead, from here on.
+          singleDeletes = true;
+          delete(keys.subList(i, keys.size()));
+          return;
+        }
+        throw failure("DELETE", keys.get(i), e);
       } catch (SdkException e) {
         throw failure("DELETE", keys.get(i), e);
       }
