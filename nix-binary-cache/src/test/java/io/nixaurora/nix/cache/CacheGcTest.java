@@ -146,6 +146,36 @@ class CacheGcTest {
     }
   }
 
+  @Test
+  void httpCacheWithAJsonIndexIsCollectedWithWebDavDeletes() throws Exception {
+    try (Nginx nginx = Nginx.start(dir.resolve("nginx"))) {
+      String url = nginx.url("listed/cache");
+      try (BinaryCacheTarget t = BinaryCacheTarget.open(CacheUrl.parse(url), Optional.empty())) {
+        pushAll(t);
+        t.write(ORPHAN, new byte[100], "application/x-nix-nar");
+        assertEquals(16, t.listNarInfos().orElseThrow().size());
+        CacheGc.Report dry = gc(t, false, FOUR_DAYS);
+        assertEquals(sorted(dead), dry.deadPaths());
+        assertTrue(t.exists(NarInfo.key(dead.get(0))));
+        CacheGc.Report done = gc(t, true, FOUR_DAYS);
+        assertEquals(sorted(dead), done.deadPaths());
+        assertEquals(11, done.nars().size());
+        assertFalse(t.exists(ORPHAN));
+        assertLiveAndDeadGone(t, url);
+      }
+      // A server without an index: gc refuses, naming what it needs.
+      try (BinaryCacheTarget t =
+          BinaryCacheTarget.open(CacheUrl.parse(nginx.url("plain")), Optional.empty())) {
+        pushAll(t);
+        io.nixaurora.api.CacheException e =
+            org.junit.jupiter.api.Assertions.assertThrows(
+                io.nixaurora.api.CacheException.class, () -> gc(t, true, FOUR_DAYS));
+        assertTrue(e.getMessage().contains("autoindex_format json"), e.getMessage());
+        assertTrue(t.exists(NarInfo.key(dead.get(0))));
+      }
+    }
+  }
+
   /**
    * The gc in its own JVM halts (as SIGKILL: no cleanup) right after its N-th deletion, for every
    * N: the cache verifies and every live closure substitutes each time; a gc run afterwards

@@ -82,6 +82,10 @@ class S3PushAndSubstituteTest {
     assertTrue(
         Files.exists(s3.data.resolve("cache/prefix/a/" + top.hashPart() + ".narinfo")),
         "narinfo under the prefix");
+    // agent-config: agents substitute from the bucket's HTTP endpoint (as done here), or s3://.
+    AgentConfig agents = new AgentConfig(url, key.publicKey());
+    assertEquals("substituters = " + s3.httpUrl("cache/prefix/a"), agents.lines().get(0));
+    assertTrue(agents.text().contains("#   substituters = s3://cache?"), agents.text());
     substituteInto(s3.httpUrl("cache/prefix/a"), top, closure);
   }
 
