@@ -335,10 +335,10 @@ public final class CacheCommand implements Callable<Integer> {
       out.flush();
       ConsoleListener console = session.console(spec.commandLine().getErr());
       if (problems.isEmpty()) {
-        console.summary("cache " + cache.substituterUrl() + " is sound");
+        console.summary("cache " + cache + " is sound");
         return 0;
       }
-      console.summary(problems.size() + " problem(s) in " + cache.substituterUrl());
+      console.summary(problems.size() + " problem(s) in " + cache);
       return CliException.COMMAND_FAILURE;
     }
   }
