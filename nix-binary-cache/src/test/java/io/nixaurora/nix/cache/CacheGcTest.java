@@ -255,6 +255,87 @@ class CacheGcTest {
     }
   }
 
+  /**
+   * Deterministic interleaving 1: the push finds an old dead path present, then (before it writes
+   * its first narinfo) a whole gc runs and deletes that path. The push's final check finds it gone
+   * and pushes it again: the new closure is complete.
+   */
+  @Test
+  void aPathDeletedAfterThePushSawItIsPushedAgain() throws Exception {
+    Path c = dir.resolve("race-push-side");
+    StorePath fresh = TestNix.buildBig(dir, "gc-race-push", 1, deadLibTop);
+    List<io.nixaurora.api.event.Event> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try (BinaryCacheTarget plain =
+            BinaryCacheTarget.open(CacheUrl.parse("file://" + c), Optional.empty());
+        Targets.Hooked hooked =
+            new Targets.Hooked(
+                BinaryCacheTarget.open(CacheUrl.parse("file://" + c), Optional.empty()))) {
+      CachePusher.builder().store(store).target(plain).signingKey(key).build().push(deadTops);
+      backdate(c, Duration.ofDays(10));
+      List<CacheGc.Report> gcs = new ArrayList<>();
+      hooked.beforeFirstNarInfoWrite =
+          () ->
+              gcs.add(
+                  CacheGc.builder()
+                      .target(plain)
+                      .grace(Duration.ofHours(1))
+                      .delete(true)
+                      .build()
+                      .run());
+      PushSummary s =
+          CachePusher.builder()
+              .store(store)
+              .target(hooked)
+              .signingKey(key)
+              .events(events::add)
+              .build()
+              .push(List.of(fresh));
+      assertEquals(1, gcs.size());
+      assertTrue(gcs.get(0).deadPaths().contains(deadLibTop), "the gc deleted what the push saw");
+      assertTrue(
+          events.stream().anyMatch(e -> e.toString().contains("deleted during the push")),
+          events.toString());
+      assertTrue(s.pushed() > 1, s.toString());
+      assertEquals(
+          List.of(), new CacheVerifier(plain, List.of(key.publicKey()), 2).verify(List.of(fresh)));
+      assertEquals(List.of(), new CacheVerifier(plain, List.of(key.publicKey()), 2).verifyAll());
+    }
+    substitutes("file://" + c, fresh);
+  }
+
+  /**
+   * Deterministic interleaving 2: the gc has listed the cache; a whole push then runs (it finds the
+   * old dead path present, writes a new narinfo referring to it, checks, and finishes) just before
+   * the gc deletes that path. The gc's listing after its deletions sees the new narinfo and writes
+   * the path's narinfo back: the push's closure is complete.
+   */
+  @Test
+  void aPathAPushReferredToJustBeforeTheGcDeletedItIsRestored() throws Exception {
+    Path c = dir.resolve("race-gc-side");
+    StorePath fresh = TestNix.buildBig(dir, "gc-race-gc", 1, deadLibTop);
+    try (BinaryCacheTarget plain =
+            BinaryCacheTarget.open(CacheUrl.parse("file://" + c), Optional.empty());
+        Targets.Hooked hooked =
+            new Targets.Hooked(
+                BinaryCacheTarget.open(CacheUrl.parse("file://" + c), Optional.empty()))) {
+      CachePusher pusher = CachePusher.builder().store(store).target(plain).signingKey(key).build();
+      pusher.push(deadTops);
+      backdate(c, Duration.ofDays(10));
+      List<PushSummary> pushes = new ArrayList<>();
+      hooked.beforeFirstDelete = () -> pushes.add(pusher.push(List.of(fresh)));
+      CacheGc.Report r =
+          CacheGc.builder().target(hooked).grace(Duration.ofHours(1)).delete(true).build().run();
+      assertEquals(1, pushes.size());
+      assertTrue(r.restored() > 0, r.summary());
+      assertFalse(r.deadPaths().contains(deadLibTop), r.summary());
+      assertTrue(plain.exists(NarInfo.key(deadLibTop)));
+      assertEquals(
+          List.of(), new CacheVerifier(plain, List.of(key.publicKey()), 2).verify(List.of(fresh)));
+      assertEquals(List.of(), new CacheVerifier(plain, List.of(key.publicKey()), 2).verifyAll());
+    }
+    substitutes("file://" + c, fresh);
+  }
+
   private Process gcProcess(String url, int dieAfter) throws Exception {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
