@@ -509,6 +509,7 @@ public final class CacheCommand implements Callable<Integer> {
         root.put("dry_run", report.dryRun());
         root.put("paths", report.paths());
         root.put("live_paths", report.livePaths());
+        root.put("dead_narinfos", report.deadNarInfos());
         root.put("bytes", report.bytes());
         root.put("restored", report.restored());
         ArrayNode dead = root.putArray("dead_paths");

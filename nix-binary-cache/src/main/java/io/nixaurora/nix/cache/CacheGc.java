@@ -144,7 +144,8 @@ public final class CacheGc {
    * @param dryRun whether nothing was deleted
    * @param paths narinfos in the cache
    * @param livePaths narinfos kept
-   * @param deadPaths the store paths whose narinfos go (or went)
+   * @param deadNarInfos narinfos that go (or went), unreadable ones included
+   * @param deadPaths the store paths whose narinfos go (or went), of those that could be read
    * @param nars NAR files that go (or went), of dead paths and orphans
    * @param bytes the size of the files that go (or went)
    * @param restored narinfos written back because a concurrent push referred to them
@@ -154,6 +155,7 @@ public final class CacheGc {
       boolean dryRun,
       int paths,
       int livePaths,
+      int deadNarInfos,
       List<StorePath> deadPaths,
       List<String> nars,
       long bytes,
@@ -168,7 +170,7 @@ public final class CacheGc {
     /** One line. */
     public String summary() {
       return (dryRun ? "would delete " : "deleted ")
-          + deadPaths.size()
+          + deadNarInfos
           + " of "
           + paths
           + " paths and "
@@ -282,6 +284,19 @@ public final class CacheGc {
       for (NarInfo i : byKey.values()) {
         namedNars.add(i.url());
       }
+      // A live narinfo that cannot be read names a NAR we do not know: no file may then be
+      // taken for an orphan.
+      boolean liveUnreadable = false;
+      for (String k : live) {
+        if (!byKey.containsKey(k)) {
+          liveUnreadable = true;
+        }
+      }
+      if (liveUnreadable) {
+        events.on(
+            LogEvent.warn(
+                "some live narinfos cannot be read; NAR files no narinfo names are kept this time"));
+      }
       List<String> deadNars = new ArrayList<>();
       List<String> orphans = new ArrayList<>();
       for (BinaryCacheTarget.Entry e : listing.nars().values()) {
@@ -290,7 +305,7 @@ public final class CacheGc {
         }
         if (namedNars.contains(e.key())) {
           deadNars.add(e.key());
-        } else if (e.lastModified().isBefore(cutoff)) {
+        } else if (!liveUnreadable && e.lastModified().isBefore(cutoff)) {
           orphans.add(e.key());
         }
       }
@@ -320,6 +335,7 @@ public final class CacheGc {
             true,
             listing.narInfos().size(),
             live.size(),
+            dead.size(),
             deadPaths,
             allNars,
             bytes,
@@ -408,6 +424,7 @@ public final class CacheGc {
           false,
           listing.narInfos().size(),
           live.size() + restore.size(),
+          dead.size() - restore.size(),
           gone,
           narsToDelete,
           bytes,
