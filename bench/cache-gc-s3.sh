@@ -90,8 +90,11 @@ $JAVA io.nixaurora.nix.cache.PushMain "s3://push/c?endpoint=http://127.0.0.1:$SP
 T1=$(date +%s.%N)
 nix --extra-experimental-features nix-command copy --to "file://$W/nixcopy?compression=zstd" "$BIG" 2>"$W/nixcopy.log"
 T2=$(date +%s.%N)
-python3 - "$T0" "$T1" "$T2" <<'PY'
+$JAVA io.nixaurora.nix.cache.PushMain "file://$W/ours" "$W/sk" zstd 2 "$BIG"
+T3=$(date +%s.%N)
+python3 - "$T0" "$T1" "$T2" "$T3" <<'PY'
 import sys
-t0, t1, t2 = map(float, sys.argv[1:])
-print("S3 push (PushMain, whole JVM run): %.1f s; nix copy --to file:// (zstd): %.1f s" % (t1 - t0, t2 - t1))
+t0, t1, t2, t3 = map(float, sys.argv[1:])
+print("S3 push (PushMain, whole JVM run): %.1f s; nix copy --to file:// (zstd): %.1f s;"
+      " PushMain to file:// (zstd): %.1f s" % (t1 - t0, t2 - t1, t3 - t2))
 PY

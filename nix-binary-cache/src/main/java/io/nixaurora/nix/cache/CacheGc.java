@@ -59,6 +59,11 @@ import java.util.function.Supplier;
  * The one window left is a listing-to-delete gap of a single request in phase 2: a push that
  * writes, in that gap, a narinfo for new contents identical to a deleted path's NAR. The push's
  * final check repairs it when it runs after the deletion.
+ *
+ * <p>Not covered: a push that writes nothing (every path of its closure is already there, old and
+ * unreferenced: a job re-created with exactly an old configuration) has no new narinfo for the gc
+ * to see; if the gc read its roots before that job was submitted, it may delete the closure. The
+ * job's next create or update pushes it again.
  */
 public final class CacheGc {
 

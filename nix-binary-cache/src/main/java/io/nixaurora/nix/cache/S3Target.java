@@ -13,6 +13,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
@@ -444,13 +448,7 @@ public final class S3Target implements BinaryCacheTarget {
   @Override
   public void delete(List<String> keys) throws CacheException {
     if (singleDeletes) {
-      for (String k : keys) {
-        try {
-          s3.deleteObject(b -> b.bucket(bucket).key(objectKey(k)));
-        } catch (SdkException e) {
-          throw failure("DELETE", k, e);
-        }
-      }
+      deleteOneByOne(keys);
       return;
     }
     // DeleteObjects takes up to 1,000 keys a request; each key's deletion is atomic.
@@ -487,6 +485,39 @@ public final class S3Target implements BinaryCacheTarget {
       } catch (SdkException e) {
         throw failure("DELETE", keys.get(i), e);
       }
+    }
+  }
+
+  /** DeleteObject per key, {@link #CONCURRENCY} at a time. */
+  private void deleteOneByOne(List<String> keys) throws CacheException {
+    ExecutorService pool =
+        Executors.newFixedThreadPool(Math.min(CONCURRENCY, Math.max(1, keys.size())));
+    try {
+      List<CompletableFuture<Void>> all = new ArrayList<>();
+      for (String k : keys) {
+        all.add(
+            CompletableFuture.runAsync(
+                () -> {
+                  try {
+                    s3.deleteObject(b -> b.bucket(bucket).key(objectKey(k)));
+                  } catch (SdkException e) {
+                    throw new CompletionException(failure("DELETE", k, e));
+                  }
+                },
+                pool));
+      }
+      for (CompletableFuture<Void> f : all) {
+        try {
+          f.join();
+        } catch (CompletionException e) {
+          if (e.getCause() instanceof CacheException c) {
+            throw c;
+          }
+          throw e;
+        }
+      }
+    } finally {
+      pool.shutdownNow();
     }
   }
 
