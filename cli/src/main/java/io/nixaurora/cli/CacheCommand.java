@@ -416,6 +416,14 @@ public final class CacheCommand implements Callable<Integer> {
     boolean json;
 
     @Option(
+        names = "--settle",
+        paramLabel = "AGE",
+        description =
+            "With --cluster and --delete: read the scheduler's roots again AGE after deleting"
+                + " narinfos (a job submitted meanwhile keeps its paths; default 30s).")
+    String settle = "30s";
+
+    @Option(
         names = "--netrc-file",
         paramLabel = "FILE",
         description = "Credentials for an HTTP cache (default: ~/.netrc).")
@@ -452,10 +460,30 @@ public final class CacheCommand implements Callable<Integer> {
       if (rootsFile != null) {
         live.addAll(readRootsFile(env.resolve(rootsFile)));
       }
+      Duration settleAge = parseAge(settle);
       ConsoleListener console = session.console(err);
       String cacheText = url;
+      CacheGc.RootsSource again = null;
       if (cluster != null) {
         Pipeline pipeline = session.pipeline(session.cluster(cluster, clusterOptions), err);
+        Set<StorePath> given = Set.copyOf(live);
+        again =
+            () -> {
+              try {
+                Set<StorePath> now = new TreeSet<>(given);
+                now.addAll(pipeline.submitter().liveStorePaths(cluster));
+                return now;
+              } catch (SubmitException e) {
+                throw new CacheException(
+                    CacheException.Kind.FAILURE,
+                    "cannot read the scheduler's roots again after deleting narinfos: "
+                        + e.getMessage()
+                        + "; NAR files were kept (run cache gc again)",
+                    e);
+              } catch (CliException e) {
+                throw new CacheException(CacheException.Kind.FAILURE, e.getMessage(), e);
+              }
+            };
         if (cacheText == null) {
           cacheText = pipeline.settings().get("cache_url");
           if (cacheText == null) {
@@ -490,15 +518,17 @@ public final class CacheCommand implements Callable<Integer> {
       CacheGc.Report report;
       try (BinaryCacheTarget target =
           BinaryCacheTarget.openExisting(cache, credentials(env, cache, netrcFile))) {
-        report =
+        CacheGc.Builder gc =
             CacheGc.builder()
                 .target(target)
                 .roots(live)
                 .grace(graceAge)
                 .delete(delete)
-                .events(console)
-                .build()
-                .run();
+                .events(console);
+        if (again != null) {
+          gc.rootsSource(again, settleAge);
+        }
+        report = gc.build().run();
       }
       console.finish();
       PrintWriter out = spec.commandLine().getOut();

@@ -116,7 +116,9 @@ class CacheGcCommandTest {
       "-S",
       "scheduler_uri=" + schedulerUri,
       "--grace",
-      "0s"
+      "0s",
+      "--settle",
+      "1s"
     };
 
     // Dry run (the default): B's script would go, A's stays, nothing is deleted.
@@ -162,8 +164,11 @@ class CacheGcCommandTest {
     System.arraycopy(viaScheduler, 0, deleting, 0, viaScheduler.length);
     deleting[viaScheduler.length] = "--delete";
     deleting[viaScheduler.length + 1] = "--json";
+    int before = getJobsCalls();
     Cli.Result done = cli.run(deleting);
     assertEquals(0, done.exitCode(), done.toString());
+    // The roots are read again after the narinfos are deleted (a job submitted meanwhile).
+    assertEquals(before + 2, getJobsCalls());
     JsonNode report = JSON.readTree(done.out());
     assertFalse(report.get("dry_run").asBoolean());
     assertTrue(report.get("dead_paths").toString().contains(scriptB), report.toString());
@@ -192,6 +197,14 @@ class CacheGcCommandTest {
             .start();
     String output = new String(p.getInputStream().readAllBytes());
     assertEquals(0, p.waitFor(), output);
+  }
+
+  private int getJobsCalls() {
+    return scheduler
+        .findAll(
+            com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor(urlEqualTo("/api"))
+                .withRequestBody(containing("[1,\"getJobs\",1,")))
+        .size();
   }
 
   private static String create(

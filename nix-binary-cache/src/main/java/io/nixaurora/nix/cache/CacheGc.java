@@ -60,15 +60,25 @@ import java.util.function.Supplier;
  * writes, in that gap, a narinfo for new contents identical to a deleted path's NAR. The push's
  * final check repairs it when it runs after the deletion.
  *
- * <p>Not covered: a push that writes nothing (every path of its closure is already there, old and
- * unreferenced: a job re-created with exactly an old configuration) has no new narinfo for the gc
- * to see; if the gc read its roots before that job was submitted, it may delete the closure. The
- * job's next create or update pushes it again.
+ * <p>A push that writes nothing (every path of its closure is already there, old and unreferenced:
+ * a job re-created with an old configuration, a rollback) has no new narinfo for the gc to see. The
+ * push checks its closure's tops once more after its last write (and pushes what is gone); the gc,
+ * with a {@link RootsSource}, reads the scheduler's roots again {@link #DEFAULT_SETTLE} after
+ * deleting narinfos and writes back what they reach. A path is lost only if the push's last check
+ * and the gc's deletion of it both fall before the gc's second reading, and the job reaches the
+ * scheduler after it: a create that takes longer than the settle time from its last check to the
+ * scheduler's answer.
  */
 public final class CacheGc {
 
   /** The default grace period: everything pushed within it is kept. */
   public static final Duration DEFAULT_GRACE = Duration.ofDays(3);
+
+  /**
+   * How long after deleting narinfos the roots are read again: longer than a create takes from its
+   * push's last check to the scheduler's answer.
+   */
+  public static final Duration DEFAULT_SETTLE = Duration.ofSeconds(30);
 
   private final BinaryCacheTarget target;
   private final Set<StorePath> roots;
@@ -76,6 +86,19 @@ public final class CacheGc {
   private final boolean delete;
   private final EventListener events;
   private final Supplier<Instant> clock;
+  private final RootsSource rootsSource;
+  private final Duration settle;
+
+  /** Where the roots came from, read once more after the narinfos are deleted. */
+  @FunctionalInterface
+  public interface RootsSource {
+    /**
+     * The live roots now.
+     *
+     * @throws CacheException when they cannot be read (the gc then stops before deleting NARs)
+     */
+    Set<StorePath> read() throws CacheException;
+  }
 
   private CacheGc(Builder b) {
     this.target = Objects.requireNonNull(b.target, "target");
@@ -84,6 +107,17 @@ public final class CacheGc {
     this.delete = b.delete;
     this.events = b.events;
     this.clock = b.clock;
+    this.rootsSource = b.rootsSource;
+    this.settle = b.settle;
+  }
+
+  private static void sleep(Duration d) throws CacheException {
+    try {
+      Thread.sleep(d.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CacheException(CacheException.Kind.FAILURE, "cache gc was interrupted", e);
+    }
   }
 
   public static Builder builder() {
@@ -98,8 +132,20 @@ public final class CacheGc {
     private boolean delete;
     private EventListener events = EventListener.NONE;
     private Supplier<Instant> clock = Instant::now;
+    private RootsSource rootsSource;
+    private Duration settle = DEFAULT_SETTLE;
 
     private Builder() {}
+
+    /**
+     * Where the roots came from (the scheduler): read again {@code settle} after the narinfos are
+     * deleted, so that a job submitted meanwhile keeps its paths.
+     */
+    public Builder rootsSource(RootsSource source, Duration settle) {
+      this.rootsSource = Objects.requireNonNull(source, "source");
+      this.settle = Objects.requireNonNull(settle, "settle");
+      return this;
+    }
 
     public Builder target(BinaryCacheTarget target) {
       this.target = target;
@@ -358,6 +404,14 @@ public final class CacheGc {
       }
       // A push that found an old dead path present and referred to it from a new narinfo: write
       // the path back (references first), from the text read above (its NAR is still there).
+      // A job submitted while the narinfos went, whose paths its push found present (a job
+      // re-created with an old configuration, a rollback): wait for submissions under way to
+      // land, read the roots again, and write back what they reach (their NARs are still there).
+      Set<StorePath> lateRoots = Set.of();
+      if (rootsSource != null) {
+        sleep(settle);
+        lateRoots = rootsSource.read();
+      }
       Listing after = list();
       Map<String, Optional<NarInfo>> fresh = new HashMap<>();
       List<String> unseen = new ArrayList<>();
@@ -376,6 +430,9 @@ public final class CacheGc {
             collectRestore(NarInfo.key(ref), deadSet, byKey, after, seen, restore);
           }
         }
+      }
+      for (StorePath r : lateRoots) {
+        collectRestore(NarInfo.key(r), deadSet, byKey, after, seen, restore);
       }
       for (String k : restore) {
         NarInfo i = byKey.get(k);

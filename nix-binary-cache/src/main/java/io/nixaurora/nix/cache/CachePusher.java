@@ -306,12 +306,12 @@ public final class CachePusher {
    * gone now: a concurrent {@code cache gc} deleted an old, unreferenced path after this push saw
    * it (see {@link CacheGc}). Asked after every narinfo is written, so a deletion either happened
    * before this check (found here, pushed again) or after it, when the gc's own listing sees the
-   * new narinfo referring to the path and writes it back. A push that wrote nothing made nothing
-   * that could lose a reference, and asks nothing.
+   * new narinfo referring to the path and writes it back. The closure's tops are asked too, also
+   * when nothing was written: the job about to be submitted names them.
    */
   private List<PathInfo> lostReferences(
       List<PathInfo> closure, List<PathInfo> written, ExecutorService io) throws CacheException {
-    if (written.isEmpty() || written.size() == closure.size()) {
+    if (written.size() == closure.size()) {
       return List.of();
     }
     Set<StorePath> writtenPaths = new HashSet<>();
@@ -324,6 +324,21 @@ public final class CachePusher {
         if (!writtenPaths.contains(r)) {
           referenced.add(r);
         }
+      }
+    }
+    // And the closure's tops (the roots: process scripts), which a job submitted after this push
+    // names even when the push wrote nothing.
+    Set<StorePath> referencedByAny = new HashSet<>();
+    for (PathInfo p : closure) {
+      for (StorePath r : p.references()) {
+        if (!r.equals(p.path())) {
+          referencedByAny.add(r);
+        }
+      }
+    }
+    for (PathInfo p : closure) {
+      if (!referencedByAny.contains(p.path()) && !writtenPaths.contains(p.path())) {
+        referenced.add(p.path());
       }
     }
     List<PathInfo> skipped = new ArrayList<>();

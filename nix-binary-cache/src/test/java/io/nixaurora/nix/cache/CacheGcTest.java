@@ -336,6 +336,76 @@ class CacheGcTest {
     substitutes("file://" + c, fresh);
   }
 
+  /**
+   * A rollback, gc side: the job is re-created with an old configuration (its push finds every path
+   * present and writes nothing) while a gc that read the roots before is deleting. The gc reads its
+   * roots again after the narinfos and writes back what the new job reaches.
+   */
+  @Test
+  void aJobSubmittedDuringTheGcKeepsItsOldPaths() throws Exception {
+    Path c = dir.resolve("rollback-gc-side");
+    try (BinaryCacheTarget t =
+        BinaryCacheTarget.open(CacheUrl.parse("file://" + c), Optional.empty())) {
+      CachePusher.builder().store(store).target(t).signingKey(key).build().push(deadTops);
+      backdate(c, Duration.ofDays(10));
+      java.util.concurrent.atomic.AtomicInteger reads =
+          new java.util.concurrent.atomic.AtomicInteger();
+      CacheGc.Report r =
+          CacheGc.builder()
+              .target(t)
+              .grace(Duration.ofHours(1))
+              .rootsSource(
+                  () -> {
+                    reads.incrementAndGet();
+                    return java.util.Set.of(deadLibTop);
+                  },
+                  Duration.ZERO)
+              .delete(true)
+              .build()
+              .run();
+      assertEquals(1, reads.get());
+      assertEquals(TestNix.requisites(deadLibTop).size(), r.restored(), r.summary());
+      assertEquals(List.of(), new CacheVerifier(t, List.of(key.publicKey()), 2).verifyAll());
+      assertEquals(
+          List.of(), new CacheVerifier(t, List.of(key.publicKey()), 2).verify(List.of(deadLibTop)));
+      assertFalse(t.exists(NarInfo.key(deadTops.get(1))), "the other dead paths are gone");
+    }
+    substitutes("file://" + c, deadLibTop);
+  }
+
+  /**
+   * A rollback, push side: the push finds the whole closure present and writes nothing; a gc
+   * deletes it before the push's last check of its tops. The push pushes it again.
+   */
+  @Test
+  void aPushThatWroteNothingPushesAgainWhatAGcDeletedUnderIt() throws Exception {
+    Path c = dir.resolve("rollback-push-side");
+    try (BinaryCacheTarget plain =
+            BinaryCacheTarget.open(CacheUrl.parse("file://" + c), Optional.empty());
+        Targets.Hooked hooked =
+            new Targets.Hooked(
+                BinaryCacheTarget.open(CacheUrl.parse("file://" + c), Optional.empty()))) {
+      CachePusher.builder().store(store).target(plain).signingKey(key).build().push(deadTops);
+      backdate(c, Duration.ofDays(10));
+      hooked.beforeFirstExists =
+          () ->
+              CacheGc.builder().target(plain).grace(Duration.ofHours(1)).delete(true).build().run();
+      PushSummary s =
+          CachePusher.builder()
+              .store(store)
+              .target(hooked)
+              .signingKey(key)
+              .build()
+              .push(List.of(deadLibTop));
+      assertEquals(TestNix.requisites(deadLibTop).size(), s.pushed(), s.toString());
+      assertEquals(
+          List.of(),
+          new CacheVerifier(plain, List.of(key.publicKey()), 2).verify(List.of(deadLibTop)));
+      assertEquals(List.of(), new CacheVerifier(plain, List.of(key.publicKey()), 2).verifyAll());
+    }
+    substitutes("file://" + c, deadLibTop);
+  }
+
   private Process gcProcess(String url, int dieAfter) throws Exception {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());

@@ -26,6 +26,8 @@ final class Targets {
     private final AtomicInteger narInfoWrites = new AtomicInteger();
     volatile Hook beforeFirstDelete = () -> {};
     volatile Hook beforeFirstNarInfoWrite = () -> {};
+    volatile Hook beforeFirstExists = () -> {};
+    private final AtomicInteger existsCalls = new AtomicInteger();
 
     Hooked(BinaryCacheTarget t) {
       this.t = t;
@@ -56,6 +58,9 @@ final class Targets {
 
     @Override
     public boolean exists(String key) throws CacheException {
+      if (existsCalls.getAndIncrement() == 0) {
+        run(beforeFirstExists);
+      }
       return t.exists(key);
     }
 
