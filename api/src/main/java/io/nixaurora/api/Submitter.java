@@ -3,6 +3,7 @@ package io.nixaurora.api;
 import io.nixaurora.api.event.EventListener;
 import io.nixaurora.api.model.Job;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Sends compiled jobs to an Aurora cluster. Implementations: {@code cli} (runs the {@code aurora}
@@ -61,5 +62,23 @@ public interface Submitter {
    */
   default Optional<JobDiff> diff(AuroraJobConfig config) throws SubmitException {
     return Optional.empty();
+  }
+
+  /**
+   * Every store path named by a task configuration the scheduler of {@code cluster} may still
+   * launch: the active and pending tasks of every job (every instance, so the old and the new
+   * configuration during a rolling update), the configurations of updates in progress (both
+   * directions, as an update may roll back), and cron job templates. A binary cache's garbage
+   * collection keeps their closures.
+   *
+   * <p>An answer is complete or an exception: a scheduler that cannot be read never yields an empty
+   * set, which would mean "nothing is live".
+   *
+   * @throws SubmitException when the scheduler cannot be read completely, or the submitter cannot
+   *     list configurations at all (the default)
+   */
+  default Set<StorePath> liveStorePaths(String cluster) throws SubmitException {
+    throw new SubmitException.CommandFailed(
+        "the " + name() + " submitter cannot list the job configurations the scheduler may launch");
   }
 }

@@ -1,9 +1,14 @@
 package io.nixaurora.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nixaurora.api.CacheException;
 import io.nixaurora.api.StorePath;
+import io.nixaurora.api.SubmitException;
 import io.nixaurora.api.event.LogEvent;
 import io.nixaurora.nix.cache.BinaryCacheTarget;
+import io.nixaurora.nix.cache.CacheGc;
 import io.nixaurora.nix.cache.CachePusher;
 import io.nixaurora.nix.cache.CacheUrl;
 import io.nixaurora.nix.cache.CacheVerifier;
@@ -23,10 +28,13 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import javax.inject.Inject;
 import picocli.CommandLine.Command;
@@ -42,16 +50,24 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     header = "Make signing keys, push closures to and verify a Nix binary cache.",
     description =
-        "Works on a Nix binary cache (file:///dir or http(s)://host/prefix, with Nix's"
-            + " ?compression= and ?secret-key= parameters) without a job.",
-    subcommands = {CacheCommand.Keygen.class, CacheCommand.Push.class, CacheCommand.Verify.class},
+        "Works on a Nix binary cache (file:///dir, http(s)://host/prefix or"
+            + " s3://bucket/prefix?region=…&endpoint=…&profile=…, with Nix's ?compression= and"
+            + " ?secret-key= parameters) without a job.",
+    subcommands = {
+      CacheCommand.Keygen.class,
+      CacheCommand.Push.class,
+      CacheCommand.Verify.class,
+      CacheCommand.Gc.class
+    },
     footerHeading = "%nExamples:%n",
     footer = {
       "  nix-aurora cache keygen cache.example.org-1 --out-dir /etc/nix-aurora",
       "  nix-aurora cache push --to file:///srv/cache --secret-key-file key.sec $(nix-build)",
       "  nix-aurora cache verify file:///srv/cache --public-key cache.example.org-1:…",
       "  nix-aurora cache verify https://cache.example.org --public-key cache.example.org-1:…"
-          + " /nix/store/…"
+          + " /nix/store/…",
+      "  nix-aurora cache gc --cluster prod            # dry run: what would go",
+      "  nix-aurora cache gc --cluster prod --delete"
     })
 public final class CacheCommand implements Callable<Integer> {
 
@@ -331,11 +347,265 @@ public final class CacheCommand implements Callable<Integer> {
       out.flush();
       ConsoleListener console = session.console(spec.commandLine().getErr());
       if (problems.isEmpty()) {
-        console.summary("cache " + cache.substituterUrl() + " is sound");
+        console.summary("cache " + cache + " is sound");
         return 0;
       }
-      console.summary(problems.size() + " problem(s) in " + cache.substituterUrl());
+      console.summary(problems.size() + " problem(s) in " + cache);
       return CliException.COMMAND_FAILURE;
+    }
+  }
+
+  /** {@code cache gc [URL] --cluster CLUSTER [--delete]}. */
+  @Command(
+      name = "gc",
+      mixinStandardHelpOptions = true,
+      header =
+          "Delete what no job the scheduler may launch needs from a cache (dry run by default).",
+      description = {
+        "Roots: every store path named by a configuration the cluster's scheduler may still launch"
+            + " (active and pending tasks of every job, updates in progress, cron templates; read"
+            + " through the http submitter), everything pushed within the grace period, and"
+            + " --root/--roots-file. The live set is their closure through the cache's own"
+            + " narinfos; no local Nix store is needed.",
+        "Deletes unreachable narinfos (referrers first), then their NARs, then NAR files no"
+            + " narinfo names that are older than the grace period. A push running at the same"
+            + " time loses nothing. Refuses to run when the scheduler cannot be read.",
+        "The cache must be listable: file://, s3://, or an HTTP server with a JSON index"
+            + " (nginx: autoindex on; autoindex_format json; dav_methods PUT DELETE)."
+      },
+      footerHeading = "%nExamples:%n",
+      footer = {
+        "  nix-aurora cache gc --cluster prod",
+        "  nix-aurora cache gc --cluster prod --delete --grace 7d",
+        "  nix-aurora cache gc file:///srv/cache --no-scheduler --roots-file roots.txt --delete"
+      })
+  public static final class Gc implements Callable<Integer> {
+    @Parameters(
+        index = "0",
+        arity = "0..1",
+        paramLabel = "URL",
+        description = "The cache (default: the cluster's cache_url).")
+    String url;
+
+    @Option(
+        names = "--cluster",
+        paramLabel = "CLUSTER",
+        description = "The cluster whose scheduler says which configurations are live.")
+    String cluster;
+
+    @Option(
+        names = "--no-scheduler",
+        description =
+            "Do not ask a scheduler (the cli submitter cannot list configurations): only"
+                + " --root/--roots-file and the grace period are roots.")
+    boolean noScheduler;
+
+    @Option(names = "--delete", description = "Delete (default: a dry run that only reports).")
+    boolean delete;
+
+    @Option(names = "--dry-run", description = "Only report what would go (the default).")
+    boolean dryRun;
+
+    @Option(
+        names = "--grace",
+        paramLabel = "AGE",
+        description = "Keep everything pushed within AGE (s, m, h or d; default 3d).")
+    String grace = "3d";
+
+    @Option(
+        names = "--root",
+        paramLabel = "STOREPATH",
+        description = "A live store path (repeatable).")
+    List<String> roots = new ArrayList<>();
+
+    @Option(
+        names = "--roots-file",
+        paramLabel = "FILE",
+        description = "A file of live store paths, one a line (# comments).")
+    String rootsFile;
+
+    @Option(names = "--json", description = "Print the result as JSON.")
+    boolean json;
+
+    @Option(
+        names = "--settle",
+        paramLabel = "AGE",
+        description =
+            "With --cluster and --delete: read the scheduler's roots again AGE after deleting"
+                + " narinfos (a job submitted meanwhile keeps its paths; default 30s).")
+    String settle = "30s";
+
+    @Option(
+        names = "--netrc-file",
+        paramLabel = "FILE",
+        description = "Credentials for an HTTP cache (default: ~/.netrc).")
+    String netrcFile;
+
+    @Mixin ClusterOptions clusterOptions;
+    @Mixin GlobalOptionsMixin global;
+    @Spec CommandSpec spec;
+    private final Session session;
+
+    @Inject
+    Gc(Session session) {
+      this.session = session;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+      Environment env = session.environment();
+      PrintWriter err = spec.commandLine().getErr();
+      if (delete && dryRun) {
+        throw new CliException(CliException.USAGE, "--delete and --dry-run contradict", null);
+      }
+      if (cluster == null && !noScheduler) {
+        throw new CliException(
+            CliException.USAGE,
+            "cache gc needs the cluster whose scheduler says which configurations are live",
+            "pass --cluster CLUSTER, or --no-scheduler with --root/--roots-file");
+      }
+      if (cluster != null && noScheduler) {
+        throw new CliException(CliException.USAGE, "--cluster and --no-scheduler contradict", null);
+      }
+      Duration graceAge = parseAge(grace);
+      Set<StorePath> live = new TreeSet<>(storePaths(env, roots));
+      if (rootsFile != null) {
+        live.addAll(readRootsFile(env.resolve(rootsFile)));
+      }
+      Duration settleAge = parseAge(settle);
+      ConsoleListener console = session.console(err);
+      String cacheText = url;
+      CacheGc.RootsSource again = null;
+      if (cluster != null) {
+        Pipeline pipeline = session.pipeline(session.cluster(cluster, clusterOptions), err);
+        Set<StorePath> given = Set.copyOf(live);
+        again =
+            () -> {
+              try {
+                Set<StorePath> now = new TreeSet<>(given);
+                now.addAll(pipeline.submitter().liveStorePaths(cluster));
+                return now;
+              } catch (SubmitException e) {
+                throw new CacheException(
+                    CacheException.Kind.FAILURE,
+                    "cannot read the scheduler's roots again after deleting narinfos: "
+                        + e.getMessage()
+                        + "; NAR files were kept (run cache gc again)",
+                    e);
+              } catch (CliException e) {
+                throw new CacheException(CacheException.Kind.FAILURE, e.getMessage(), e);
+              }
+            };
+        if (cacheText == null) {
+          cacheText = pipeline.settings().get("cache_url");
+          if (cacheText == null) {
+            throw CliException.configuration(
+                "cluster " + cluster + " has no cache_url", "pass the cache URL");
+          }
+        }
+        Set<StorePath> fromScheduler;
+        try {
+          fromScheduler = pipeline.submitter().liveStorePaths(cluster);
+        } catch (SubmitException e) {
+          throw CliException.failure(
+              "cannot read which configurations the scheduler of "
+                  + cluster
+                  + " may launch: "
+                  + e.getMessage()
+                  + "; nothing was deleted",
+              "fix the scheduler connection (the http submitter lists them), or pass"
+                  + " --no-scheduler with every live path in --root/--roots-file");
+        }
+        console.on(
+            LogEvent.info(
+                fromScheduler.size()
+                    + " store path(s) named by live configurations of "
+                    + cluster));
+        live.addAll(fromScheduler);
+      }
+      if (cacheText == null) {
+        throw new CliException(CliException.USAGE, "which cache? pass its URL", null);
+      }
+      CacheUrl cache = cacheUrl(cacheText);
+      CacheGc.Report report;
+      try (BinaryCacheTarget target =
+          BinaryCacheTarget.openExisting(cache, credentials(env, cache, netrcFile))) {
+        CacheGc.Builder gc =
+            CacheGc.builder()
+                .target(target)
+                .roots(live)
+                .grace(graceAge)
+                .delete(delete)
+                .events(console);
+        if (again != null) {
+          gc.rootsSource(again, settleAge);
+        }
+        report = gc.build().run();
+      }
+      console.finish();
+      PrintWriter out = spec.commandLine().getOut();
+      if (json) {
+        ObjectMapper mapper = new ObjectMapper();
+        ObjectNode root = mapper.createObjectNode();
+        root.put("cache", cache.toString());
+        root.put("dry_run", report.dryRun());
+        root.put("paths", report.paths());
+        root.put("live_paths", report.livePaths());
+        root.put("dead_narinfos", report.deadNarInfos());
+        root.put("bytes", report.bytes());
+        root.put("restored", report.restored());
+        ArrayNode dead = root.putArray("dead_paths");
+        report.deadPaths().forEach(p -> dead.add(p.toString()));
+        ArrayNode nars = root.putArray("nars");
+        report.nars().forEach(nars::add);
+        out.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(root));
+      } else {
+        report.deadPaths().forEach(out::println);
+      }
+      out.flush();
+      console.summary(report.summary() + " in " + cache);
+      return 0;
+    }
+
+    static Duration parseAge(String text) throws CliException {
+      java.util.regex.Matcher m =
+          java.util.regex.Pattern.compile("(\\d+)([smhd])").matcher(text.strip());
+      if (!m.matches()) {
+        throw new CliException(
+            CliException.USAGE, "--grace: '" + text + "' is not an age", "such as 36h or 3d");
+      }
+      long n = Long.parseLong(m.group(1));
+      return switch (m.group(2)) {
+        case "s" -> Duration.ofSeconds(n);
+        case "m" -> Duration.ofMinutes(n);
+        case "h" -> Duration.ofHours(n);
+        default -> Duration.ofDays(n);
+      };
+    }
+
+    static List<StorePath> readRootsFile(Path file) throws CliException {
+      List<String> lines;
+      try {
+        lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw new CliException(CliException.USAGE, "--roots-file: cannot read " + file, null);
+      }
+      List<StorePath> out = new ArrayList<>();
+      int n = 0;
+      for (String line : lines) {
+        n++;
+        String l = line.strip();
+        if (l.isEmpty() || l.startsWith("#")) {
+          continue;
+        }
+        try {
+          out.add(StorePath.of(l));
+        } catch (IllegalArgumentException e) {
+          throw new CliException(
+              CliException.USAGE, file + ":" + n + ": not a store path: " + e.getMessage(), null);
+        }
+      }
+      return out;
     }
   }
 
@@ -346,7 +616,7 @@ public final class CacheCommand implements Callable<Integer> {
       throw new CliException(
           CliException.USAGE,
           e.getMessage(),
-          "a cache URL is file:///absolute/dir or http(s)://host/prefix");
+          "a cache URL is file:///absolute/dir, http(s)://host/prefix or s3://bucket/prefix");
     }
   }
 
@@ -419,7 +689,7 @@ public final class CacheCommand implements Callable<Integer> {
 
   static Optional<Credentials> credentials(Environment env, CacheUrl url, String netrcFile)
       throws CacheException {
-    if (url.isFile()) {
+    if (url.isFile() || url.isS3()) {
       return Optional.empty();
     }
     Path netrc = netrcFile == null ? env.home().resolve(".netrc") : env.resolve(netrcFile);

@@ -97,4 +97,9 @@ abstract class CommandsModule {
   @IntoMap
   @ClassKey(CacheCommand.Verify.class)
   abstract Object cacheVerify(CacheCommand.Verify c);
+
+  @Binds
+  @IntoMap
+  @ClassKey(CacheCommand.Gc.class)
+  abstract Object cacheGc(CacheCommand.Gc c);
 }

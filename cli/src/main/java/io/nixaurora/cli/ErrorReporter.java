@@ -172,7 +172,9 @@ public final class ErrorReporter
         case NETWORK ->
             "check that the cache is reachable (`nix-aurora doctor CLUSTER`) and"
                 + " cache_url is right";
-        case AUTHENTICATION -> "check the cache credentials (netrc_file or ~/.netrc)";
+        case AUTHENTICATION ->
+            "check the cache credentials (netrc_file or ~/.netrc; for s3:// the AWS"
+                + " environment or ~/.aws/credentials)";
         case FAILURE -> "check the cache with `nix-aurora cache verify URL --public-key KEY`";
       };
     }

@@ -8,6 +8,7 @@ import io.nixaurora.api.InvalidJobException;
 import io.nixaurora.api.JobDiff;
 import io.nixaurora.api.JobKey;
 import io.nixaurora.api.JobStatus;
+import io.nixaurora.api.StorePath;
 import io.nixaurora.api.SubmitException;
 import io.nixaurora.api.SubmitResult;
 import io.nixaurora.api.Submitter;
@@ -28,8 +29,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -308,6 +312,78 @@ public final class HttpSubmitter implements Submitter {
         readOnly(client, "getJobSummary", new TJson.Struct().set(1, TJson.str(key.role())));
     check("getJobSummary", summary, key);
     return new JobStatus(key, List.of(), status.raw() + "\n" + summary.node());
+  }
+
+  /** ScheduleStatus values of ACTIVE_STATES (aurora-spec 4.1). */
+  private static final List<Long> ACTIVE_STATUS_IDS =
+      List.of(9L, 17L, 6L, 0L, 13L, 12L, 2L, 1L, 18L, 16L);
+
+  /** JobUpdateStatus values of ACTIVE_JOB_UPDATE_STATES. */
+  private static final List<Long> ACTIVE_UPDATE_STATUS_IDS = List.of(0L, 1L, 2L, 3L, 9L, 10L);
+
+  private static final Pattern STORE_PATH =
+      Pattern.compile("/nix/store/[0-9a-z]{32}-[A-Za-z0-9+._?=-]+");
+
+  /**
+   * Reads, with three read-only calls that need no authentication: {@code getTasksStatus} for every
+   * active task of every job (with configurations, unlike getTasksWithoutConfigs), {@code getJobs}
+   * with no role (every job's configuration, cron templates included), and {@code
+   * getJobUpdateDetails} for every update in progress (its initial and desired states). Every store
+   * path named anywhere in those configurations (process scripts in executorConfig.data) is live.
+   * Any failure or non-OK answer fails the whole call.
+   */
+  @Override
+  public Set<StorePath> liveStorePaths(String cluster) throws SubmitException {
+    // A key only to pick the cluster's scheduler: the calls below name no job.
+    SchedulerClient client = client(new JobKey(cluster, "nix-aurora", "devel", "cache-gc"));
+    Set<StorePath> live = new TreeSet<>();
+    TJson.Struct activeTasks =
+        new TJson.Struct()
+            .set(5, TJson.set("i32", ACTIVE_STATUS_IDS.stream().map(TJson::i32).toList()));
+    collect(client, "getTasksStatus", new TJson.Struct().set(1, activeTasks), live);
+    collect(client, "getJobs", new TJson.Struct(), live);
+    TJson.Struct activeUpdates =
+        new TJson.Struct()
+            .set(5, TJson.set("i32", ACTIVE_UPDATE_STATUS_IDS.stream().map(TJson::i32).toList()));
+    collect(client, "getJobUpdateDetails", new TJson.Struct().set(2, activeUpdates), live);
+    return live;
+  }
+
+  private static void collect(
+      SchedulerClient client, String method, TJson.Struct args, Set<StorePath> into)
+      throws SubmitException {
+    TJsonReply.Struct response = readOnly(client, method, args);
+    int code = response.integer(1).orElse(-1L).intValue();
+    if (code != 1 && code != 3) {
+      String details = details(response);
+      throw new SubmitException.CommandFailed(
+          method
+              + " failed (response code "
+              + code
+              + "): "
+              + (details.isEmpty() ? "(no details)" : details)
+              + "; the live configurations cannot be read");
+    }
+    if (response.struct(3).isEmpty()) {
+      throw new SubmitException.ApiError(method + ": the scheduler's answer has no result");
+    }
+    storePaths(response.node(), into);
+  }
+
+  /** Every store path in every string of {@code node}. */
+  private static void storePaths(JsonNode node, Set<StorePath> into) {
+    if (node.isTextual()) {
+      Matcher m = STORE_PATH.matcher(node.asText());
+      while (m.find()) {
+        if (StorePath.isValid(m.group())) {
+          into.add(StorePath.of(m.group()));
+        }
+      }
+      return;
+    }
+    for (JsonNode child : node) {
+      storePaths(child, into);
+    }
   }
 
   @Override

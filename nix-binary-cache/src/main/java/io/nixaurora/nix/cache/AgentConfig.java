@@ -39,7 +39,15 @@ public record AgentConfig(CacheUrl cacheUrl, PublicKey key) {
     b.append("# nix.conf for every Aurora agent (restart nix-daemon after editing).\n");
     b.append("# Keep other caches you use (e.g. https://cache.nixos.org) in substituters and\n");
     b.append("# their keys in trusted-public-keys. Do not add job users to trusted-users.\n");
-    if (!cacheUrl.isFile()) {
+    if (cacheUrl.isS3()) {
+      b.append(
+          "# The S3 bucket's HTTP endpoint: the bucket must allow anonymous reads (a bucket\n");
+      b.append("# policy granting s3:GetObject, or objects written with ?acl=public-read).\n");
+      b.append("# Where the agents' Nix has S3 support, a private bucket works instead with\n");
+      b.append("# credentials on every agent (environment or ~/.aws/credentials of the daemon):\n");
+      b.append("#   substituters = " + cacheUrl.nixS3Url() + "\n");
+      b.append("#   trusted-substituters = " + cacheUrl.nixS3Url() + "\n");
+    } else if (!cacheUrl.isFile()) {
       b.append("# If the cache needs a login: netrc-file = /etc/nix/netrc\n");
     }
     for (String line : lines()) {

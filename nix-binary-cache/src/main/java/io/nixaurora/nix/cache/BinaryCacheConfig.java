@@ -165,7 +165,8 @@ public record BinaryCacheConfig(
 
   /** Credentials for an HTTP cache from {@link #netrcFile()}, if it has an entry. */
   public Optional<Credentials> credentials() throws CacheException {
-    if (cacheUrl.isFile()) {
+    if (cacheUrl.isFile() || cacheUrl.isS3()) {
+      // S3 credentials come from the AWS chain (environment, ~/.aws/credentials), not netrc.
       return Optional.empty();
     }
     try {

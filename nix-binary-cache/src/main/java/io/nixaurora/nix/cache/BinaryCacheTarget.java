@@ -3,6 +3,7 @@ package io.nixaurora.nix.cache;
 import io.nixaurora.api.CacheException;
 import java.io.InputStream;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -11,7 +12,7 @@ import java.util.OptionalLong;
  * Where a binary cache's files live. Keys are relative to the cache root ({@code nix-cache-info},
  * {@code <hash>.narinfo}, {@code nar/<b32>.nar.zst}). Implementations are thread-safe; a write
  * either fully replaces the key or leaves it untouched. Small on purpose, so that an S3 target can
- * be added beside {@link FileTarget} and {@link HttpTarget}.
+ * be added beside {@link FileTarget} and {@link HttpTarget}; {@link S3Target} is.
  */
 public interface BinaryCacheTarget extends AutoCloseable {
 
@@ -22,6 +23,9 @@ public interface BinaryCacheTarget extends AutoCloseable {
    */
   static BinaryCacheTarget open(CacheUrl url, Optional<Credentials> credentials)
       throws CacheException {
+    if (url.isS3()) {
+      return S3Target.open(url);
+    }
     return url.isFile() ? FileTarget.open(url) : new HttpTarget(url, credentials);
   }
 
@@ -31,6 +35,9 @@ public interface BinaryCacheTarget extends AutoCloseable {
    */
   static BinaryCacheTarget openExisting(CacheUrl url, Optional<Credentials> credentials)
       throws CacheException {
+    if (url.isS3()) {
+      return S3Target.open(url);
+    }
     return url.isFile() ? FileTarget.openExisting(url) : new HttpTarget(url, credentials);
   }
 
@@ -76,6 +83,38 @@ public interface BinaryCacheTarget extends AutoCloseable {
 
   /** The keys of every narinfo, when the target can list them (a directory can; HTTP cannot). */
   Optional<List<String>> listNarInfos() throws CacheException;
+
+  /**
+   * A file in the cache as a listing shows it.
+   *
+   * @param key the key relative to the cache root ({@code x.narinfo}, {@code nar/y.nar.zst})
+   * @param size its size in bytes
+   * @param lastModified when it was last written
+   */
+  record Entry(String key, long size, Instant lastModified) {}
+
+  /**
+   * Every narinfo at the root and every file under {@code nar/}, with sizes and modification times,
+   * when the target can list them (a directory and S3 can; HTTP only when the server serves a JSON
+   * directory index). Garbage collection needs it.
+   */
+  default Optional<List<Entry>> listEntries() throws CacheException {
+    return Optional.empty();
+  }
+
+  /** When {@code key} was last written, or empty when it does not exist. */
+  default Optional<Instant> lastModified(String key) throws CacheException {
+    throw new CacheException(
+        CacheException.Kind.FAILURE, url() + " cannot tell when its files were written");
+  }
+
+  /**
+   * Deletes {@code keys}; a key that does not exist is no error. Each deletion is atomic (the file
+   * is there whole or gone); a batch may stop part way.
+   */
+  default void delete(List<String> keys) throws CacheException {
+    throw new CacheException(CacheException.Kind.FAILURE, url() + " cannot delete files");
+  }
 
   @Override
   void close();

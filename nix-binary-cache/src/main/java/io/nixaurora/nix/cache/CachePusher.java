@@ -21,12 +21,14 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -61,6 +63,9 @@ public final class CachePusher {
 
   /** NARs up to this size are built in memory rather than in a staged file, by default. */
   static final long IN_MEMORY_NAR = 1 << 20;
+
+  /** Pushes again what a concurrent gc deleted under this push at most this many times. */
+  private static final int MAX_ROUNDS = 3;
 
   /** NARs smaller than this are PUT without asking first: a HEAD costs as much as the PUT. */
   private static final long HEAD_BEFORE_PUT = 64 * 1024;
@@ -211,6 +216,11 @@ public final class CachePusher {
    */
   public PushSummary pushClosure(List<PathInfo> closure, Map<StorePath, String> narInfos)
       throws CacheException {
+    return pushClosure(closure, narInfos, 0);
+  }
+
+  private PushSummary pushClosure(
+      List<PathInfo> closure, Map<StorePath, String> narInfos, int round) throws CacheException {
     long start = System.nanoTime();
     ensureCacheInfo();
     String cleaned = target.removeStaleTemporaries();
@@ -251,6 +261,33 @@ public final class CachePusher {
                   + " paths in "
                   + millis(System.nanoTime() - uploadStart)
                   + " ms"));
+      List<PathInfo> lost = lostReferences(closure, missing, io);
+      if (!lost.isEmpty()) {
+        if (round >= MAX_ROUNDS) {
+          throw new CacheException(
+              CacheException.Kind.FAILURE,
+              lost.size()
+                  + " path(s) this push refers to, such as "
+                  + lost.get(0).path()
+                  + ", keep disappearing from "
+                  + target.url()
+                  + " (is a cache gc with a zero grace period running?)");
+        }
+        events.on(
+            LogEvent.warn(
+                lost.size()
+                    + " path(s) found in "
+                    + target.url()
+                    + " were deleted during the push (a concurrent cache gc); pushing them"
+                    + " again"));
+        PushSummary again = pushClosure(closure, narInfos, round + 1);
+        return new PushSummary(
+            missing.size() + again.pushed(),
+            closure.size() - missing.size() - again.pushed(),
+            upload.narBytes.get() + again.narBytes(),
+            upload.fileBytes.get() + again.fileBytes(),
+            Duration.ofNanos(System.nanoTime() - start));
+      }
       PushSummary summary =
           new PushSummary(
               missing.size(),
@@ -258,12 +295,82 @@ public final class CachePusher {
               upload.narBytes.get(),
               upload.fileBytes.get(),
               Duration.ofNanos(System.nanoTime() - start));
-      events.on(LogEvent.info(summary + " to " + target.url()));
+      if (round == 0) {
+        events.on(LogEvent.info(summary + " to " + target.url()));
+      }
       return summary;
     } finally {
       cpu.shutdownNow();
       io.shutdownNow();
     }
+  }
+
+  /**
+   * The paths this push found present and skipped, and that a path it wrote refers to, which are
+   * gone now: a concurrent {@code cache gc} deleted an old, unreferenced path after this push saw
+   * it (see {@link CacheGc}). Asked after every narinfo is written, so a deletion either happened
+   * before this check (found here, pushed again) or after it, when the gc's own listing sees the
+   * new narinfo referring to the path and writes it back. The closure's tops are asked too, also
+   * when nothing was written: the job about to be submitted names them.
+   */
+  private List<PathInfo> lostReferences(
+      List<PathInfo> closure, List<PathInfo> written, ExecutorService io) throws CacheException {
+    if (written.size() == closure.size()) {
+      return List.of();
+    }
+    Set<StorePath> writtenPaths = new HashSet<>();
+    for (PathInfo p : written) {
+      writtenPaths.add(p.path());
+    }
+    Set<StorePath> referenced = new HashSet<>();
+    for (PathInfo p : written) {
+      for (StorePath r : p.references()) {
+        if (!writtenPaths.contains(r)) {
+          referenced.add(r);
+        }
+      }
+    }
+    // And the closure's tops (the roots: process scripts), which a job submitted after this push
+    // names even when the push wrote nothing.
+    Set<StorePath> referencedByAny = new HashSet<>();
+    for (PathInfo p : closure) {
+      for (StorePath r : p.references()) {
+        if (!r.equals(p.path())) {
+          referencedByAny.add(r);
+        }
+      }
+    }
+    for (PathInfo p : closure) {
+      if (!referencedByAny.contains(p.path()) && !writtenPaths.contains(p.path())) {
+        referenced.add(p.path());
+      }
+    }
+    List<PathInfo> skipped = new ArrayList<>();
+    for (PathInfo p : closure) {
+      if (referenced.contains(p.path())) {
+        skipped.add(p);
+      }
+    }
+    List<CompletableFuture<Boolean>> there = new ArrayList<>();
+    for (PathInfo p : skipped) {
+      there.add(
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return target.exists(NarInfo.key(p.path()));
+                } catch (CacheException e) {
+                  throw new CompletionException(e);
+                }
+              },
+              io));
+    }
+    List<PathInfo> lost = new ArrayList<>();
+    for (int i = 0; i < skipped.size(); i++) {
+      if (!join(there.get(i))) {
+        lost.add(skipped.get(i));
+      }
+    }
+    return lost;
   }
 
   private void ensureCacheInfo() throws CacheException {

@@ -4,8 +4,10 @@ import io.nixaurora.support.Urls;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,9 +17,13 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * A binary cache address in Nix's URL syntax: {@code file:///dir} or {@code
- * http(s)://host[:port]/prefix}, with optional query parameters such as {@code
- * ?compression=zstd&secret-key=/path/sk}. The other parameters Nix 2.8 knows for binary caches are
+ * A binary cache address in Nix's URL syntax: {@code file:///dir}, {@code
+ * http(s)://host[:port]/prefix} or {@code s3://bucket[/prefix]}, with optional query parameters
+ * such as {@code ?compression=zstd&secret-key=/path/sk}. For S3 the parameters Nix's S3 store reads
+ * keep Nix's meaning: {@code region} (default us-east-1), {@code endpoint} (an S3-compatible
+ * server, host[:port] or a URL; path-style requests), {@code scheme} (http or https for a
+ * host[:port] endpoint, default https) and {@code profile} (the credentials profile; default the
+ * AWS default chain), plus {@code acl}. The other parameters Nix 2.8 knows for binary caches are
  * kept and ignored; an unknown one (a misspelling such as {@code compresion}) is refused with the
  * closest known name.
  *
@@ -44,6 +50,21 @@ public final class CacheUrl {
           "priority",
           "want-mass-query",
           "system-features");
+
+  /** The parameters of Nix's S3 store, and the object ACL of ours, for {@code s3://} URLs. */
+  static final List<String> S3_PARAMETERS =
+      List.of("region", "endpoint", "scheme", "profile", "acl");
+
+  /** S3's canned ACLs for objects. */
+  private static final List<String> CANNED_ACLS =
+      List.of(
+          "private",
+          "public-read",
+          "public-read-write",
+          "authenticated-read",
+          "aws-exec-read",
+          "bucket-owner-read",
+          "bucket-owner-full-control");
 
   private final String scheme;
   private final URI base;
@@ -91,11 +112,24 @@ public final class CacheUrl {
           throw new IllegalArgumentException("cache url '" + Urls.shown(main) + "': no host");
         }
       }
+      case "s3" -> {
+        if (uri.getRawAuthority() == null || uri.getRawAuthority().isEmpty()) {
+          throw new IllegalArgumentException("cache url '" + main + "': no bucket (s3://BUCKET)");
+        }
+        if (uri.getRawUserInfo() != null) {
+          throw new IllegalArgumentException(
+              "cache url '"
+                  + main
+                  + "': an s3 URL carries no credentials (they come from the AWS environment"
+                  + " or ~/.aws/credentials)");
+        }
+      }
       default ->
           throw new IllegalArgumentException(
               "cache url '"
                   + Urls.shown(main)
-                  + "': unsupported scheme (use file:///dir, http://host/… or https://host/…)");
+                  + "': unsupported scheme (use file:///dir, http://host/…, https://host/… or"
+                  + " s3://bucket/…)");
     }
     // Nix strips trailing slashes from the cache root.
     String path = uri.getRawPath() == null ? "" : uri.getRawPath();
@@ -119,9 +153,13 @@ public final class CacheUrl {
             URLDecoder.decode(v, StandardCharsets.UTF_8));
       }
     }
+    List<String> known = new ArrayList<>(KNOWN_PARAMETERS);
+    if (scheme.equals("s3")) {
+      known.addAll(S3_PARAMETERS);
+    }
     for (String k : params.keySet()) {
-      if (!KNOWN_PARAMETERS.contains(k)) {
-        String closest = closest(k);
+      if (!known.contains(k)) {
+        String closest = closest(k, known);
         throw new IllegalArgumentException(
             "cache url '"
                 + shown
@@ -129,21 +167,36 @@ public final class CacheUrl {
                 + k
                 + "'"
                 + (closest == null
-                    ? " (known: " + String.join(", ", KNOWN_PARAMETERS) + ")"
+                    ? " (known: " + String.join(", ", known) + ")"
                     : "; did you mean '" + closest + "'?"));
       }
     }
     if (params.containsKey("compression")) {
       Compression.named(params.get("compression"));
     }
-    return new CacheUrl(scheme, clean, params);
+    CacheUrl parsed = new CacheUrl(scheme, clean, params);
+    if (parsed.isS3()) {
+      String s3scheme = params.getOrDefault("scheme", "https");
+      if (!s3scheme.equals("http") && !s3scheme.equals("https")) {
+        throw new IllegalArgumentException(
+            "cache url '" + main + "': scheme=" + s3scheme + " (expected http or https)");
+      }
+      // Reject a bad endpoint now, with the URL named, not at the first request.
+      parsed.s3Endpoint();
+      String acl = params.get("acl");
+      if (acl != null && !CANNED_ACLS.contains(acl)) {
+        throw new IllegalArgumentException(
+            "cache url '" + main + "': acl=" + acl + " (expected one of " + CANNED_ACLS + ")");
+      }
+    }
+    return parsed;
   }
 
   /** The known parameter closest to {@code name} (at most 3 edits away), or null. */
-  private static String closest(String name) {
+  private static String closest(String name, List<String> candidates) {
     String best = null;
     int bestDistance = 4;
-    for (String known : KNOWN_PARAMETERS) {
+    for (String known : candidates) {
       int d = distance(name.toLowerCase(Locale.ROOT), known);
       if (d < bestDistance) {
         best = known;
@@ -173,7 +226,7 @@ public final class CacheUrl {
     return prev[b.length()];
   }
 
-  /** {@code file}, {@code http} or {@code https}. */
+  /** {@code file}, {@code http}, {@code https} or {@code s3}. */
   public String scheme() {
     return scheme;
   }
@@ -181,6 +234,101 @@ public final class CacheUrl {
   /** Whether this is a {@code file://} cache. */
   public boolean isFile() {
     return scheme.equals("file");
+  }
+
+  /** Whether this is an {@code s3://} cache. */
+  public boolean isS3() {
+    return scheme.equals("s3");
+  }
+
+  /** The bucket of an {@code s3://} cache. */
+  public String bucket() {
+    if (!isS3()) {
+      throw new IllegalStateException(this + " is not an S3 cache");
+    }
+    return base.getRawAuthority();
+  }
+
+  /**
+   * The key prefix of an {@code s3://bucket/prefix} cache: empty, or the prefix with a trailing
+   * slash ({@code prefix/}), so that keys are {@code prefix + key}.
+   */
+  public String s3Prefix() {
+    if (!isS3()) {
+      throw new IllegalStateException(this + " is not an S3 cache");
+    }
+    String p = base.getPath() == null ? "" : base.getPath();
+    while (p.startsWith("/")) {
+      p = p.substring(1);
+    }
+    return p.isEmpty() ? "" : p + "/";
+  }
+
+  /** The {@code region} parameter of an S3 cache; us-east-1 when not given, as in Nix. */
+  public String s3Region() {
+    String r = parameters.get("region");
+    return r == null || r.isBlank() ? "us-east-1" : r;
+  }
+
+  /**
+   * The {@code acl} parameter of an S3 cache (ours, not Nix's): the canned ACL every object is
+   * written with, such as {@code public-read}, if given.
+   */
+  public Optional<String> s3Acl() {
+    return Optional.ofNullable(parameters.get("acl")).filter(p -> !p.isBlank());
+  }
+
+  /** The {@code profile} parameter of an S3 cache (a credentials profile), if given. */
+  public Optional<String> s3Profile() {
+    return Optional.ofNullable(parameters.get("profile")).filter(p -> !p.isBlank());
+  }
+
+  /**
+   * The S3-compatible server of an S3 cache: {@code endpoint} as a URL ({@code scheme}, default
+   * https, completes a host[:port]), or empty for AWS itself.
+   *
+   * @throws IllegalArgumentException naming the parameter when it is not a host or URL
+   */
+  public Optional<URI> s3Endpoint() {
+    String e = parameters.get("endpoint");
+    if (e == null || e.isBlank()) {
+      return Optional.empty();
+    }
+    String text = e.contains("://") ? e : parameters.getOrDefault("scheme", "https") + "://" + e;
+    while (text.endsWith("/")) {
+      text = text.substring(0, text.length() - 1);
+    }
+    try {
+      URI u = new URI(text);
+      if (u.getHost() == null
+          || !(u.getScheme().equals("http") || u.getScheme().equals("https"))
+          || u.getRawUserInfo() != null) {
+        throw new URISyntaxException(text, "expected host[:port] or http(s)://host[:port]");
+      }
+      return Optional.of(u);
+    } catch (URISyntaxException ex) {
+      throw new IllegalArgumentException(
+          "cache url parameter endpoint='" + e + "': " + ex.getMessage(), ex);
+    }
+  }
+
+  /**
+   * The {@code s3://} URL an agent whose Nix has S3 support substitutes from: the bucket with Nix's
+   * {@code region}, {@code endpoint} and {@code scheme} (not the push's profile, key or
+   * compression).
+   */
+  public String nixS3Url() {
+    StringBuilder b = new StringBuilder("s3://").append(bucket());
+    List<String> q = new ArrayList<>();
+    for (String k : List.of("region", "endpoint", "scheme")) {
+      if (parameters.containsKey(k)) {
+        q.add(k + "=" + URLEncoder.encode(parameters.get(k), StandardCharsets.UTF_8));
+      }
+    }
+    if (!q.isEmpty()) {
+      b.append('?').append(String.join("&", q));
+    }
+    return b.toString();
   }
 
   /** The cache directory of a {@code file://} cache. */
@@ -220,6 +368,24 @@ public final class CacheUrl {
     if (isFile()) {
       return "file://" + base.getRawPath();
     }
+    if (isS3()) {
+      // The bucket's HTTP endpoint, which any Nix can substitute from when the bucket allows
+      // anonymous reads: path-style on an S3-compatible server, virtual-hosted on AWS.
+      String prefix =
+          s3Prefix().isEmpty() ? "" : "/" + s3Prefix().substring(0, s3Prefix().length() - 1);
+      Optional<URI> endpoint = s3Endpoint();
+      if (endpoint.isPresent()) {
+        URI e = endpoint.get();
+        return e.getScheme()
+            + "://"
+            + e.getRawAuthority()
+            + (e.getRawPath() == null ? "" : e.getRawPath())
+            + "/"
+            + bucket()
+            + prefix;
+      }
+      return "https://" + bucket() + ".s3." + s3Region() + ".amazonaws.com" + prefix;
+    }
     return scheme
         + "://"
         + base.getHost()
@@ -239,6 +405,11 @@ public final class CacheUrl {
 
   @Override
   public String toString() {
+    if (isS3()) {
+      return "s3://"
+          + bucket()
+          + (s3Prefix().isEmpty() ? "" : "/" + s3Prefix().substring(0, s3Prefix().length() - 1));
+    }
     return substituterUrl();
   }
 }

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
@@ -192,6 +193,59 @@ public final class FileTarget implements BinaryCacheTarget {
     }
     keys.sort(null);
     return Optional.of(keys);
+  }
+
+  @Override
+  public Optional<List<Entry>> listEntries() throws CacheException {
+    List<Entry> out = new ArrayList<>();
+    list(root, "*.narinfo", "", out);
+    Path nar = root.resolve("nar");
+    if (Files.isDirectory(nar)) {
+      // Not the push's temporaries (.nar-*.tmp, .KEY.tmp.*): they are no cache entries.
+      list(nar, "[!.]*", "nar/", out);
+    }
+    return Optional.of(out);
+  }
+
+  private static void list(Path dir, String glob, String prefix, List<Entry> out)
+      throws CacheException {
+    try (DirectoryStream<Path> s = Files.newDirectoryStream(dir, glob)) {
+      for (Path p : s) {
+        try {
+          BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
+          if (a.isRegularFile()) {
+            out.add(
+                new Entry(prefix + p.getFileName(), a.size(), a.lastModifiedTime().toInstant()));
+          }
+        } catch (NoSuchFileException e) {
+          // Deleted while listing.
+        }
+      }
+    } catch (IOException e) {
+      throw failure("cannot list " + dir, e);
+    }
+  }
+
+  @Override
+  public Optional<Instant> lastModified(String key) throws CacheException {
+    try {
+      return Optional.of(Files.getLastModifiedTime(resolve(key)).toInstant());
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    } catch (IOException e) {
+      throw failure("cannot read " + resolve(key), e);
+    }
+  }
+
+  @Override
+  public void delete(List<String> keys) throws CacheException {
+    for (String k : keys) {
+      try {
+        Files.deleteIfExists(resolve(k));
+      } catch (IOException e) {
+        throw failure("cannot delete " + resolve(k), e);
+      }
+    }
   }
 
   private static void deleteQuietly(Path p) {

@@ -1,5 +1,7 @@
 package io.nixaurora.nix.cache;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nixaurora.api.CacheException;
 import io.nixaurora.support.BoundedHttp;
 import io.nixaurora.support.NetworkErrors;
@@ -17,9 +19,18 @@ import java.security.GeneralSecurityException;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
@@ -48,6 +59,8 @@ public final class HttpTarget implements BinaryCacheTarget {
   /** The largest narinfo or nix-cache-info read (a narinfo with 10,000 references is ~1 MB). */
   static final long MAX_SMALL_FILE = 16L << 20;
 
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   private final CacheUrl url;
 
   /** The cache's root without user info: credentials travel in the Authorization header. */
@@ -61,7 +74,7 @@ public final class HttpTarget implements BinaryCacheTarget {
    * @param credentials sent as HTTP Basic authentication with every request
    */
   public HttpTarget(CacheUrl url, Optional<Credentials> credentials) {
-    if (url.isFile()) {
+    if (url.isFile() || url.isS3()) {
       throw new IllegalArgumentException(url + " is not an HTTP cache");
     }
     this.url = url;
@@ -428,8 +441,133 @@ public final class HttpTarget implements BinaryCacheTarget {
   }
 
   @Override
-  public Optional<List<String>> listNarInfos() {
-    return Optional.empty();
+  public Optional<List<String>> listNarInfos() throws CacheException {
+    Optional<List<Entry>> entries = listEntries();
+    if (entries.isEmpty()) {
+      return Optional.empty();
+    }
+    List<String> keys = new ArrayList<>();
+    for (Entry e : entries.get()) {
+      if (!e.key().contains("/")) {
+        keys.add(e.key());
+      }
+    }
+    keys.sort(null);
+    return Optional.of(keys);
+  }
+
+  /**
+   * The cache's files from the server's JSON directory index (nginx {@code autoindex on;
+   * autoindex_format json;}: name, type, mtime, size), when it serves one; empty when the root
+   * answers anything else, as most caches do (Nix itself never lists an HTTP cache).
+   */
+  @Override
+  public Optional<List<Entry>> listEntries() throws CacheException {
+    Optional<JsonNode> rootIndex = jsonIndex("");
+    if (rootIndex.isEmpty()) {
+      return Optional.empty();
+    }
+    List<Entry> out = new ArrayList<>();
+    addEntries(rootIndex.get(), "", out);
+    jsonIndex("nar/").ifPresent(nar -> addEntries(nar, "nar/", out));
+    return Optional.of(out);
+  }
+
+  private static void addEntries(JsonNode index, String prefix, List<Entry> out) {
+    for (JsonNode n : index) {
+      String name = n.path("name").asText("");
+      if (!n.path("type").asText("").equals("file") || name.startsWith(".")) {
+        continue;
+      }
+      if (prefix.isEmpty() && !name.endsWith(".narinfo")) {
+        continue;
+      }
+      Instant mtime;
+      try {
+        mtime =
+            ZonedDateTime.parse(n.path("mtime").asText(""), DateTimeFormatter.RFC_1123_DATE_TIME)
+                .toInstant();
+      } catch (DateTimeParseException e) {
+        // An entry without a readable time is treated as new: never collected by age.
+        mtime = Instant.now();
+      }
+      out.add(new Entry(prefix + name, n.path("size").asLong(-1), mtime));
+    }
+  }
+
+  private Optional<JsonNode> jsonIndex(String dir) throws CacheException {
+    HttpRequest req =
+        request(dir, Duration.ofMinutes(10)).header("Accept", "application/json").GET().build();
+    HttpResponse<InputStream> r =
+        send("GET", dir, req, HttpResponse.BodyHandlers.ofInputStream(), true);
+    try (InputStream body = r.body()) {
+      if (!ok(r.statusCode())
+          || !r.headers().firstValue("Content-Type").orElse("").contains("json")) {
+        return Optional.empty();
+      }
+      JsonNode index = JSON.readTree(body);
+      return index != null && index.isArray() ? Optional.of(index) : Optional.empty();
+    } catch (IOException e) {
+      throw new CacheException(
+          CacheException.Kind.NETWORK, "GET " + shown(dir) + ": cannot read the index: " + e, e);
+    }
+  }
+
+  @Override
+  public Optional<Instant> lastModified(String key) throws CacheException {
+    HttpRequest req =
+        request(key, SMALL_REQUEST_TIMEOUT)
+            .method("HEAD", HttpRequest.BodyPublishers.noBody())
+            .build();
+    HttpResponse<Void> r = send("HEAD", key, req, HttpResponse.BodyHandlers.discarding(), true);
+    if (!ok(r.statusCode())) {
+      return Optional.empty();
+    }
+    return r.headers()
+        .firstValue("Last-Modified")
+        .map(v -> ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
+  }
+
+  /** WebDAV DELETE (nginx {@code dav_methods PUT DELETE}), {@link #CONCURRENCY} at a time. */
+  @Override
+  public void delete(List<String> keys) throws CacheException {
+    ExecutorService pool =
+        Executors.newFixedThreadPool(Math.min(CONCURRENCY, Math.max(1, keys.size())));
+    try {
+      List<CompletableFuture<Void>> all = new ArrayList<>();
+      for (String k : keys) {
+        all.add(
+            CompletableFuture.runAsync(
+                () -> {
+                  try {
+                    deleteOne(k);
+                  } catch (CacheException e) {
+                    throw new CompletionException(e);
+                  }
+                },
+                pool));
+      }
+      for (CompletableFuture<Void> f : all) {
+        try {
+          f.join();
+        } catch (CompletionException e) {
+          if (e.getCause() instanceof CacheException c) {
+            throw c;
+          }
+          throw e;
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private void deleteOne(String key) throws CacheException {
+    HttpRequest req = request(key, SMALL_REQUEST_TIMEOUT).DELETE().build();
+    HttpResponse<Void> r = send("DELETE", key, req, HttpResponse.BodyHandlers.discarding(), true);
+    if (!ok(r.statusCode()) && r.statusCode() != 404) {
+      throw clientError("DELETE", key, r.statusCode());
+    }
   }
 
   @Override

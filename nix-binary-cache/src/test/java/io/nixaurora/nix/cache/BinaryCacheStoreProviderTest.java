@@ -203,7 +203,7 @@ class BinaryCacheStoreProviderTest {
   void settingsAreCheckedWithTheKeyNamed() {
     for (var bad :
         List.of(
-            Map.of("cache_url", "s3://bucket"),
+            Map.of("cache_url", "ftp://bucket"),
             Map.of("compression", "br"),
             Map.of("jobs", "many"),
             Map.of("trusted_substituter", "maybe"),

@@ -250,7 +250,28 @@ class FormatTest {
     CacheUrl h = CacheUrl.parse("https://u:p@cache.example:8443/prefix/?compression=none");
     assertEquals("https://cache.example:8443/prefix", h.substituterUrl());
     assertFalse(h.toString().contains("p@"));
-    assertThrows(IllegalArgumentException.class, () -> CacheUrl.parse("s3://bucket"));
+    CacheUrl s3 =
+        CacheUrl.parse(
+            "s3://nix-cache/x/y?region=eu-west-1&endpoint=minio.local:9000&scheme=http"
+                + "&profile=p&compression=xz");
+    assertEquals("nix-cache", s3.bucket());
+    assertEquals("x/y/", s3.s3Prefix());
+    assertEquals("eu-west-1", s3.s3Region());
+    assertEquals(Optional.of("p"), s3.s3Profile());
+    assertEquals(Optional.of(Compression.XZ), s3.compression());
+    assertEquals(java.net.URI.create("http://minio.local:9000"), s3.s3Endpoint().orElseThrow());
+    assertEquals("http://minio.local:9000/nix-cache/x/y", s3.substituterUrl());
+    assertEquals(
+        "s3://nix-cache?region=eu-west-1&endpoint=minio.local%3A9000&scheme=http", s3.nixS3Url());
+    assertEquals("s3://nix-cache/x/y", s3.toString());
+    CacheUrl aws = CacheUrl.parse("s3://bucket");
+    assertEquals("us-east-1", aws.s3Region());
+    assertEquals("", aws.s3Prefix());
+    assertEquals("https://bucket.s3.us-east-1.amazonaws.com", aws.substituterUrl());
+    assertThrows(IllegalArgumentException.class, () -> CacheUrl.parse("s3://b?scheme=ftp"));
+    assertThrows(IllegalArgumentException.class, () -> CacheUrl.parse("s3://b?acl=everyone"));
+    assertThrows(IllegalArgumentException.class, () -> CacheUrl.parse("s3://u:secret@b"));
+    assertThrows(IllegalArgumentException.class, () -> CacheUrl.parse("ftp://bucket"));
     assertThrows(IllegalArgumentException.class, () -> CacheUrl.parse("file://relative"));
     IllegalArgumentException e =
         assertThrows(

@@ -51,6 +51,13 @@ final class Nginx implements AutoCloseable {
             listen 127.0.0.1:PORT;
             root ROOT;
             location /readonly/ { }
+            location /listed/ {
+              dav_methods PUT DELETE;
+              create_full_put_path on;
+              dav_access user:rw group:r all:r;
+              autoindex on;
+              autoindex_format json;
+            }
             location / {
               dav_methods PUT;
               create_full_put_path on;

@@ -101,6 +101,31 @@ final class TestNix {
     return StorePath.of(r.out());
   }
 
+  /**
+   * Builds a path of {@code megabytes} MiB of random (incompressible) bytes, referring to {@code
+   * ref} if given; {@code salt} makes distinct paths.
+   */
+  static StorePath buildBig(Path dir, String salt, int megabytes, StorePath ref)
+      throws IOException, InterruptedException {
+    Path nix = dir.resolve("big-" + salt + ".nix");
+    Files.writeString(
+        nix,
+        """
+        derivation {
+          name = "big-SALT"; system = "x86_64-linux"; builder = "/bin/sh"; salt = "SALT";
+          args = [ "-c" ''
+            /bin/mkdir -p $out
+            /bin/dd if=/dev/urandom of=$out/blob bs=1048576 count=MB 2>/dev/null
+            echo "REF" > $out/ref
+          '' ];
+        }
+        """
+            .replace("SALT", salt)
+            .replace("MB", Integer.toString(megabytes))
+            .replace("REF", ref == null ? "none" : "${builtins.storePath \"" + ref + "\"}"));
+    return StorePath.of(ok("nix-build", "--no-out-link", nix.toString()).out());
+  }
+
   /** The closure of {@code root}, dependencies first. */
   static List<StorePath> requisites(StorePath root) throws IOException, InterruptedException {
     List<StorePath> out = new ArrayList<>();
