@@ -14,6 +14,7 @@ import io.nixaurora.api.Publication;
 import io.nixaurora.api.StoreException;
 import io.nixaurora.api.StorePath;
 import io.nixaurora.api.event.EventListener;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -97,17 +98,38 @@ class LocalStoreProviderTest {
             sandbox,
             agentEnv);
     assertEquals(0, init.exit(), init.stderr());
-    Jobs.nix("nix-store", "--store", agent.toString(), "--gc");
+    collectGarbage(agent);
     for (String p : closure) {
       assertTrue(Files.exists(agent.resolve(p.substring(1))), p + " was collected");
     }
 
     // Without the root the same collection removes the closure: the root is what kept it.
     Files.delete(sandbox.resolve(".gc/hello_world"));
-    Jobs.nix("nix-store", "--store", agent.toString(), "--gc");
+    collectGarbage(agent);
     for (String p : closure) {
       assertFalse(Files.exists(agent.resolve(p.substring(1))), p + " survived without a root");
     }
+  }
+
+  /**
+   * A garbage collection of the agent store that sees no process but its own: Nix counts every
+   * store path named in any process's memory maps, environment or command line as a runtime root,
+   * so a process of another test or program running hello_world would keep its closure alive. In a
+   * PID namespace of its own, with its own /proc, only the GC roots count.
+   */
+  private static void collectGarbage(Path store) throws IOException, InterruptedException {
+    List<String> command =
+        List.of(
+            "unshare",
+            "--pid",
+            "--fork",
+            "--mount-proc",
+            NixRunner.findBinDirectory().resolve("nix-store").toString(),
+            "--store",
+            store.toString(),
+            "--gc");
+    Jobs.Run r = Jobs.run(command, System.getenv(), null);
+    assertEquals(0, r.exit(), command + " failed (needs root for unshare): " + r.stderr());
   }
 
   @Test
