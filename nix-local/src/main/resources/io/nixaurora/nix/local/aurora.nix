@@ -19,9 +19,12 @@
 # so Aurora applies its own defaults. A struct-typed attribute also takes a plain attribute set,
 # which is checked as if it had been passed to the constructor.
 #
-# For every process, `processScripts` makes a store path
+# For every process, `build` makes a store path
 # aurora-process-<cluster>-<role>-<env>-<job>-<process> whose content is the cmdline, built with
-# a plain `derivation` (no nixpkgs), so its references are exactly the process's closure.
+# a plain `derivation` (no nixpkgs), so its references are exactly the process's closure. All the
+# scripts of a job are the outputs of ONE derivation (see `scriptSet`): Nix 2.8 spends 60-150 ms
+# per derivation it builds, growing with their number, so a derivation per process made a job
+# with 1,000 processes take minutes.
 let
   inherit (builtins)
     attrNames concatStringsSep elemAt filter foldl' genList getAttr hasAttr head isAttrs isBool
@@ -337,6 +340,62 @@ let
     allowSubstitutes = false;
   };
 
+  # The process scripts of a job as ONE derivation with an output per process: the output named
+  # after the process is the store path <drvName>-<process>, the same name `textFile` would give
+  # it, and Nix scans each output for references on its own, so each script's closure is still
+  # exactly its process's. Only for processes whose names are usable as output names as they are
+  # (store path characters, no Nix attribute name such as `allowedReferences`, not too long);
+  # `processScripts` falls back to a derivation per process otherwise. `entries` is a list of
+  # { name; text; }. The builder script and the texts go in files (passAsFile): a command line
+  # holding them would hit the kernel's 128 KiB limit on one argument.
+  scriptSet = system: drvName: entries:
+    let
+      indexed = genList (i: (elemAt entries i) // { attr = "__auroraText${toString i}"; })
+        (length entries);
+      copy = e: ''
+        {
+          while IFS= read -r line; do printf '%s\n' "$line"; done
+          printf '%s' "$line"
+        } < "''${${e.attr}Path}" > ${builtins.placeholder e.name}
+      '';
+      drv = derivation ({
+        inherit system;
+        name = drvName;
+        outputs = map (e: e.name) entries;
+        builder = "/bin/sh";
+        args = [ "-c" ". \"$__auroraScriptPath\"" ];
+        __auroraScript = concatStringsSep "" (map copy indexed);
+        passAsFile = [ "__auroraScript" ] ++ map (e: e.attr) indexed;
+        preferLocalBuild = true;
+        allowSubstitutes = false;
+      } // listToAttrs (map (e: { name = e.attr; value = e.text; }) indexed));
+    in listToAttrs (map (e: { inherit (e) name; value = drv.${e.name}; }) entries);
+
+  # Output names Nix gives a meaning of its own or that scriptSet's derivation uses.
+  reservedOutputNames = [
+    "out" "drv" "name" "system" "builder" "args" "outputs" "passAsFile" "preferLocalBuild"
+    "allowSubstitutes" "outputHash" "outputHashAlgo" "outputHashMode" "allowedReferences"
+    "allowedRequisites" "disallowedReferences" "disallowedRequisites" "exportReferencesGraph"
+    "impureEnvVars" "requiredSystemFeatures" "unsafeDiscardReferences" "outputChecks"
+  ];
+
+  # The process scripts of `processes`, keyed by process name: one derivation for all of them
+  # when every name can be an output name, else one per process (textFile).
+  processScripts = system: prefix: processes:
+    let
+      drvName = storeName prefix;
+      usable = p:
+        builtins.match "[A-Za-z0-9_][A-Za-z0-9_.+-]*" p.name != null
+        && substring 0 2 p.name != "__"
+        && !(builtins.elem p.name reservedOutputNames)
+        && stringLength drvName + 1 + stringLength p.name <= 207;
+    in
+    if builtins.all usable processes
+    then scriptSet system drvName (map (p: { inherit (p) name; text = p.cmdline; }) processes)
+    else listToAttrs (map
+      (p: { name = p.name; value = textFile system "${prefix}-${p.name}" p.cmdline; })
+      processes);
+
   # Removes the `_aurora` tags (and `_pos`), recursively: what is left is Aurora's job JSON.
   untag = v:
     if isAttrs v then builtins.mapAttrs (_: untag) (removeAttrs v [ "_aurora" "_pos" ])
@@ -354,23 +413,23 @@ let
       j = asJob job;
       task = j.task;
       name = j.name or (task.name or (head task.processes).name);
-      prefix = "aurora-process-${j.cluster}-${j.role}-${j.environment}-${name}-";
-      names = map (p: p.name) task.processes;
-      duplicates = filter (n: length (filter (m: m == n) names) > 1) names;
-      scripts = listToAttrs (map
-        (p: { name = p.name; value = textFile system (prefix + p.name) p.cmdline; })
-        task.processes);
+      prefix = "aurora-process-${j.cluster}-${j.role}-${j.environment}-${name}";
+      # Counted through an attribute set (one pass) rather than a filter per name (n^2).
+      counts = builtins.zipAttrsWith (_: vs: length vs)
+        (map (p: { ${p.name} = null; }) task.processes);
+      duplicates = filter (n: counts.${n} > 1) (map (p: p.name) task.processes);
     in
     if task.processes == [ ] then throw "Task.processes: a task needs at least one process (Thermos would end it at once, having run nothing)"
     else if duplicates != [ ] then throw "Task.processes: two processes are named '${head duplicates}' (Thermos would silently run only one of them)"
     else {
       job = untag (j // { inherit name; });
       key_positions = j._pos or { };
-      inherit scripts system;
+      scripts = processScripts system prefix task.processes;
+      inherit system;
     };
 in
 constructors // rec {
-  inherit build storeName textFile;
+  inherit build storeName textFile scriptSet;
 
   # Aurora's Service: a Job with service = true.
   Service = attrs:
