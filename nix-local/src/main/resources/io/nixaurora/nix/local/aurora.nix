@@ -379,8 +379,14 @@ let
     "impureEnvVars" "requiredSystemFeatures" "unsafeDiscardReferences" "outputChecks"
   ];
 
-  # The process scripts of `processes`, keyed by process name: one derivation for all of them
-  # when every name can be an output name, else one per process (textFile).
+  # How many process scripts one derivation makes. Nix's own work on a derivation's outputs
+  # grows with the square of their number (it scans every output for every other one), so a job
+  # with thousands of processes gets several derivations; each costs Nix about 50-150 ms.
+  scriptsPerDerivation = 100;
+
+  # The process scripts of `processes`, keyed by process name: a derivation per
+  # scriptsPerDerivation of them when every name can be an output name, else one per process
+  # (textFile).
   processScripts = system: prefix: processes:
     let
       drvName = storeName prefix;
@@ -389,9 +395,16 @@ let
         && substring 0 2 p.name != "__"
         && !(builtins.elem p.name reservedOutputNames)
         && stringLength drvName + 1 + stringLength p.name <= 207;
+      n = length processes;
+      # Chunks of at most scriptsPerDerivation processes, in order.
+      chunk = c: genList (i: let p = elemAt processes (c * scriptsPerDerivation + i); in
+          { inherit (p) name; text = p.cmdline; })
+        (let left = n - c * scriptsPerDerivation; in
+         if left < scriptsPerDerivation then left else scriptsPerDerivation);
+      chunks = genList chunk ((n + scriptsPerDerivation - 1) / scriptsPerDerivation);
     in
     if builtins.all usable processes
-    then scriptSet system drvName (map (p: { inherit (p) name; text = p.cmdline; }) processes)
+    then foldl' (acc: c: acc // scriptSet system drvName c) { } chunks
     else listToAttrs (map
       (p: { name = p.name; value = textFile system "${prefix}-${p.name}" p.cmdline; })
       processes);
