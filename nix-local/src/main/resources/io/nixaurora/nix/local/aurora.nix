@@ -346,13 +346,20 @@ let
   # exactly its process's. Only for processes whose names are usable as output names as they are
   # (store path characters, no Nix attribute name such as `allowedReferences`, not too long);
   # `processScripts` falls back to a derivation per process otherwise. `entries` is a list of
-  # { name; text; }. The builder script and the texts go in files (passAsFile): a command line
-  # holding them would hit the kernel's 128 KiB limit on one argument.
-  scriptSet = system: drvName: entries:
+  # { name; text; }. The builder script goes in a file (passAsFile): as an argument it would hit
+  # the kernel's 128 KiB limit on one argument. `after` (a list of store paths) are inputs the
+  # scripts do not reference: they only order the builds (see processScripts).
+  scriptSet = system: drvName: entries: after:
     let
       indexed = genList (i: (elemAt entries i) // { attr = "__auroraText${toString i}"; })
         (length entries);
-      copy = e: ''
+      # A short text is an environment variable, written with one printf; a long one a file
+      # (passAsFile: an environment string has a 128 KiB limit), copied line by line, which
+      # costs dash a system call per byte.
+      small = e: stringLength e.text <= 4096;
+      copy = e: if small e then ''
+        printf '%s' "${"$"}${e.attr}" > ${builtins.placeholder e.name}
+      '' else ''
         {
           while IFS= read -r line; do printf '%s\n' "$line"; done
           printf '%s' "$line"
@@ -365,9 +372,11 @@ let
         builder = "/bin/sh";
         args = [ "-c" ". \"$__auroraScriptPath\"" ];
         __auroraScript = concatStringsSep "" (map copy indexed);
-        passAsFile = [ "__auroraScript" ] ++ map (e: e.attr) indexed;
+        passAsFile = [ "__auroraScript" ] ++ map (e: e.attr) (filter (e: !(small e)) indexed);
         preferLocalBuild = true;
         allowSubstitutes = false;
+        # An input only, never referenced: orders this derivation's build after `after`'s.
+        __auroraAfter = after;
       } // listToAttrs (map (e: { name = e.attr; value = e.text; }) indexed));
     in listToAttrs (map (e: { inherit (e) name; value = drv.${e.name}; }) entries);
 
@@ -404,7 +413,15 @@ let
       chunks = genList chunk ((n + scriptsPerDerivation - 1) / scriptsPerDerivation);
     in
     if builtins.all usable processes
-    then foldl' (acc: c: acc // scriptSet system drvName c) { } chunks
+    # Each derivation has the previous one as an input: built one after the other, Nix never has
+    # them all waiting for a build slot at once (with max-jobs = 1, Nix 2.8 wakes every waiting
+    # derivation, which locks all its outputs again, whenever a build ends: quadratic).
+    then (foldl'
+      (acc: c:
+        let set = scriptSet system drvName c acc.last;
+        in { scripts = acc.scripts // set; last = [ set.${(head c).name} ]; })
+      { scripts = { }; last = [ ]; }
+      chunks).scripts
     else listToAttrs (map
       (p: { name = p.name; value = textFile system "${prefix}-${p.name}" p.cmdline; })
       processes);

@@ -135,6 +135,45 @@ class ManyProcessesTest {
   }
 
   @Test
+  void shortAndLongCmdlinesAreWrittenByteForByte() throws Exception {
+    // Short cmdlines reach the builder as environment variables, long ones (over 4 KiB) as files:
+    // both must come out unchanged, shell and printf syntax and final newlines included.
+    String tricky = "printf '%s\\\\n' \\$HOME `id` \\\"q\\\" %d \\\\ end\\n\\n";
+    String longLine = "echo " + "x".repeat(5000) + "\\nsecond line\\n";
+    Path dir =
+        Jobs.jobDir(
+            tmp.resolve("bytes"),
+            """
+            { aurora, pkgs, ... }:
+            with aurora;
+            Service {
+              cluster = "devcluster"; role = "vagrant"; environment = "devel"; name = "bytes";
+              task = Task {
+                processes = [
+                  (Process { name = "tricky"; cmdline = "${pkgs.hello}/bin/hello TRICKY"; })
+                  (Process { name = "long"; cmdline = "${pkgs.hello}/bin/hello LONG"; })
+                ];
+                resources = Resources { cpu = 1; ram = 64 * MB; disk = 64 * MB; };
+              };
+            }
+            """
+                .replace("TRICKY", tricky)
+                .replace("LONG", longLine));
+
+    BuiltJob built =
+        Jobs.evaluator(tmp.resolve("cache")).evaluate(JobSource.file(dir), EventListener.NONE);
+
+    for (Process p : built.job().task().processes()) {
+      Path script = Path.of(built.script(p.name()).path().toString());
+      assertEquals(p.cmdline().text(), Files.readString(script), p.name());
+    }
+    String tr = built.job().task().processes().get(0).cmdline().text();
+    assertTrue(tr.endsWith("/bin/hello printf '%s\\n' $HOME `id` \"q\" %d \\ end\n\n"), tr);
+    String lg = built.job().task().processes().get(1).cmdline().text();
+    assertTrue(lg.length() > 5000 && lg.endsWith("x\nsecond line\n"), lg);
+  }
+
+  @Test
   void aJobWhoseNamesAllFitGetsTheScriptsOfOneDerivation() throws Exception {
     Path dir = Jobs.jobDir(tmp.resolve("few"), Jobs.HELLO_WORLD);
     BuiltJob built =
