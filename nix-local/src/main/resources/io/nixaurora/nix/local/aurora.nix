@@ -24,7 +24,10 @@
 # a plain `derivation` (no nixpkgs), so its references are exactly the process's closure. All the
 # scripts of a job are the outputs of ONE derivation (see `scriptSet`): Nix 2.8 spends 60-150 ms
 # per derivation it builds, growing with their number, so a derivation per process made a job
-# with 1,000 processes take minutes.
+# with 1,000 processes take minutes. The price: a change to one process's cmdline gives new store
+# paths (same content) to the scripts of every process from its group of 100 on, which `diff`
+# then shows. So a job of at most `groupAbove` processes keeps a derivation per script (`textFile`):
+# Nix's cost per derivation only tells from about a hundred of them.
 let
   inherit (builtins)
     attrNames concatStringsSep elemAt filter foldl' genList getAttr hasAttr head isAttrs isBool
@@ -392,10 +395,12 @@ let
   # grows with the square of their number (it scans every output for every other one), so a job
   # with thousands of processes gets several derivations; each costs Nix about 50-150 ms.
   scriptsPerDerivation = 100;
+  # Jobs of at most this many processes get a derivation per script (see the top of this file).
+  groupAbove = 10;
 
   # The process scripts of `processes`, keyed by process name: a derivation per
-  # scriptsPerDerivation of them when every name can be an output name, else one per process
-  # (textFile).
+  # scriptsPerDerivation of them when there are more than groupAbove and every name can be an
+  # output name, else one per process (textFile).
   processScripts = system: prefix: processes:
     let
       drvName = storeName prefix;
@@ -412,7 +417,7 @@ let
          if left < scriptsPerDerivation then left else scriptsPerDerivation);
       chunks = genList chunk ((n + scriptsPerDerivation - 1) / scriptsPerDerivation);
     in
-    if builtins.all usable processes
+    if n > groupAbove && builtins.all usable processes
     # Each derivation has the previous one as an input: built one after the other, Nix never has
     # them all waiting for a build slot at once (with max-jobs = 1, Nix 2.8 wakes every waiting
     # derivation, which locks all its outputs again, whenever a build ends: quadratic).

@@ -94,8 +94,22 @@ class ManyProcessesTest {
   @Test
   void processNamesNixWouldReadAsItsOwnAttributesStillGetTheirScripts() throws Exception {
     // As output names, these would change the derivation's meaning (allowedReferences, out, drv)
-    // or are not store path names: such a job gets a derivation per script, as before.
-    List<String> names = List.of("out", "allowedReferences", "drv", "web server", "__x", "ok");
+    // or are not store path names: such a job gets a derivation per script, as before. Twelve
+    // processes: more than the ten up to which every job gets a derivation per script.
+    List<String> names =
+        List.of(
+            "out",
+            "allowedReferences",
+            "drv",
+            "web server",
+            "__x",
+            "a1",
+            "a2",
+            "a3",
+            "a4",
+            "a5",
+            "a6",
+            "a7");
     StringBuilder processes = new StringBuilder();
     for (String n : names) {
       processes
@@ -174,14 +188,16 @@ class ManyProcessesTest {
   }
 
   @Test
-  void aJobWhoseNamesAllFitGetsTheScriptsOfOneDerivation() throws Exception {
+  void aSmallJobKeepsADerivationPerScript() throws Exception {
+    // Up to ten processes, editing one cmdline changes only that process's script path.
     Path dir = Jobs.jobDir(tmp.resolve("few"), Jobs.HELLO_WORLD);
     BuiltJob built =
         Jobs.evaluator(tmp.resolve("cache")).evaluate(JobSource.file(dir), EventListener.NONE);
     String script = built.script("hello_world").path().toString();
     String deriver = Jobs.nix("nix-store", "--query", "--deriver", script).strip();
     assertTrue(
-        deriver.endsWith("-aurora-process-devcluster-vagrant-devel-hello_world.drv"), deriver);
+        deriver.endsWith("-aurora-process-devcluster-vagrant-devel-hello_world-hello_world.drv"),
+        deriver);
   }
 
   private static List<String> lines(String text) {

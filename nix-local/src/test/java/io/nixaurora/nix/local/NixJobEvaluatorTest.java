@@ -53,8 +53,7 @@ class NixJobEvaluatorTest {
     assertTrue(closure.contains(py), closure);
     assertTrue(py.endsWith("-hello_world.py"), py);
 
-    // The first build of a new job builds its script (and the model): progress events. The
-    // scripts of a job are the outputs of one derivation, named after the job.
+    // The first build of a new job builds its script (and the model): progress events.
     List<ProgressEvent> progress =
         events.all().stream()
             .filter(ProgressEvent.class::isInstance)
@@ -63,7 +62,10 @@ class NixJobEvaluatorTest {
     assertTrue(
         progress.stream()
             .anyMatch(
-                e -> e.item().endsWith("aurora-process-devcluster-vagrant-devel-hello_world")),
+                e ->
+                    e.item()
+                        .endsWith(
+                            "aurora-process-devcluster-vagrant-devel-hello_world-hello_world")),
         progress.toString());
   }
 
