@@ -275,6 +275,14 @@ public final class NixJobEvaluator implements JobEvaluator {
     JsonNode model;
     try {
       model = mapper.readTree(Files.readAllBytes(Path.of(out)));
+      if (model.hasNonNull("model_file")) {
+        // eval.nix writes the model at evaluation time and builds a pointer to it.
+        String file = model.get("model_file").asText();
+        if (!StorePath.isValid(file)) {
+          throw new NixException(out + " names '" + file + "', not a store path", null, false);
+        }
+        model = mapper.readTree(Files.readAllBytes(Path.of(file)));
+      }
     } catch (StreamConstraintsException e) {
       // The job, not Nix, is at fault: a value past the reader's limits (20,000,000 characters).
       throw new NixException(

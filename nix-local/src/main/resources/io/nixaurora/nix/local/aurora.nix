@@ -19,9 +19,15 @@
 # so Aurora applies its own defaults. A struct-typed attribute also takes a plain attribute set,
 # which is checked as if it had been passed to the constructor.
 #
-# For every process, `processScripts` makes a store path
+# For every process, `build` makes a store path
 # aurora-process-<cluster>-<role>-<env>-<job>-<process> whose content is the cmdline, built with
-# a plain `derivation` (no nixpkgs), so its references are exactly the process's closure.
+# a plain `derivation` (no nixpkgs), so its references are exactly the process's closure. All the
+# scripts of a job are the outputs of ONE derivation (see `scriptSet`): Nix 2.8 spends 60-150 ms
+# per derivation it builds, growing with their number, so a derivation per process made a job
+# with 1,000 processes take minutes. The price: a change to one process's cmdline gives new store
+# paths (same content) to the scripts of every process from its group of 100 on, which `diff`
+# then shows. So a job of at most `groupAbove` processes keeps a derivation per script (`textFile`):
+# Nix's cost per derivation only tells from about a hundred of them.
 let
   inherit (builtins)
     attrNames concatStringsSep elemAt filter foldl' genList getAttr hasAttr head isAttrs isBool
@@ -337,6 +343,94 @@ let
     allowSubstitutes = false;
   };
 
+  # The process scripts of a job as ONE derivation with an output per process: the output named
+  # after the process is the store path <drvName>-<process>, the same name `textFile` would give
+  # it, and Nix scans each output for references on its own, so each script's closure is still
+  # exactly its process's. Only for processes whose names are usable as output names as they are
+  # (store path characters, no Nix attribute name such as `allowedReferences`, not too long);
+  # `processScripts` falls back to a derivation per process otherwise. `entries` is a list of
+  # { name; text; }. The builder script goes in a file (passAsFile): as an argument it would hit
+  # the kernel's 128 KiB limit on one argument. `after` (a list of store paths) are inputs the
+  # scripts do not reference: they only order the builds (see processScripts).
+  scriptSet = system: drvName: entries: after:
+    let
+      indexed = genList (i: (elemAt entries i) // { attr = "__auroraText${toString i}"; })
+        (length entries);
+      # A short text is an environment variable, written with one printf; a long one a file
+      # (passAsFile: an environment string has a 128 KiB limit), copied line by line, which
+      # costs dash a system call per byte.
+      small = e: stringLength e.text <= 4096;
+      copy = e: if small e then ''
+        printf '%s' "${"$"}${e.attr}" > ${builtins.placeholder e.name}
+      '' else ''
+        {
+          while IFS= read -r line; do printf '%s\n' "$line"; done
+          printf '%s' "$line"
+        } < "''${${e.attr}Path}" > ${builtins.placeholder e.name}
+      '';
+      drv = derivation ({
+        inherit system;
+        name = drvName;
+        outputs = map (e: e.name) entries;
+        builder = "/bin/sh";
+        args = [ "-c" ". \"$__auroraScriptPath\"" ];
+        __auroraScript = concatStringsSep "" (map copy indexed);
+        passAsFile = [ "__auroraScript" ] ++ map (e: e.attr) (filter (e: !(small e)) indexed);
+        preferLocalBuild = true;
+        allowSubstitutes = false;
+        # An input only, never referenced: orders this derivation's build after `after`'s.
+        __auroraAfter = after;
+      } // listToAttrs (map (e: { name = e.attr; value = e.text; }) indexed));
+    in listToAttrs (map (e: { inherit (e) name; value = drv.${e.name}; }) entries);
+
+  # Output names Nix gives a meaning of its own or that scriptSet's derivation uses.
+  reservedOutputNames = [
+    "out" "drv" "name" "system" "builder" "args" "outputs" "passAsFile" "preferLocalBuild"
+    "allowSubstitutes" "outputHash" "outputHashAlgo" "outputHashMode" "allowedReferences"
+    "allowedRequisites" "disallowedReferences" "disallowedRequisites" "exportReferencesGraph"
+    "impureEnvVars" "requiredSystemFeatures" "unsafeDiscardReferences" "outputChecks"
+  ];
+
+  # How many process scripts one derivation makes. Nix's own work on a derivation's outputs
+  # grows faster than their number (realising 200 outputs took 0.27 s, 1,000 2.1 s, 2,000 6.7 s),
+  # so a job with thousands of processes gets several derivations (bench/README.md).
+  scriptsPerDerivation = 100;
+  # Jobs of at most this many processes get a derivation per script (see the top of this file).
+  groupAbove = 10;
+
+  # The process scripts of `processes`, keyed by process name: a derivation per
+  # scriptsPerDerivation of them when there are more than groupAbove and every name can be an
+  # output name, else one per process (textFile).
+  processScripts = system: prefix: processes:
+    let
+      drvName = storeName prefix;
+      usable = p:
+        builtins.match "[A-Za-z0-9_][A-Za-z0-9_.+-]*" p.name != null
+        && substring 0 2 p.name != "__"
+        && !(builtins.elem p.name reservedOutputNames)
+        && stringLength drvName + 1 + stringLength p.name <= 207;
+      n = length processes;
+      # Chunks of at most scriptsPerDerivation processes, in order.
+      chunk = c: genList (i: let p = elemAt processes (c * scriptsPerDerivation + i); in
+          { inherit (p) name; text = p.cmdline; })
+        (let left = n - c * scriptsPerDerivation; in
+         if left < scriptsPerDerivation then left else scriptsPerDerivation);
+      chunks = genList chunk ((n + scriptsPerDerivation - 1) / scriptsPerDerivation);
+    in
+    if n > groupAbove && builtins.all usable processes
+    # Each derivation has the previous one as an input: built one after the other, Nix never has
+    # them all waiting for a build slot at once (with max-jobs = 1, Nix 2.8 wakes every waiting
+    # derivation, which locks all its outputs again, whenever a build ends: quadratic).
+    then (foldl'
+      (acc: c:
+        let set = scriptSet system drvName c acc.last;
+        in { scripts = acc.scripts // set; last = [ set.${(head c).name} ]; })
+      { scripts = { }; last = [ ]; }
+      chunks).scripts
+    else listToAttrs (map
+      (p: { name = p.name; value = textFile system "${prefix}-${p.name}" p.cmdline; })
+      processes);
+
   # Removes the `_aurora` tags (and `_pos`), recursively: what is left is Aurora's job JSON.
   untag = v:
     if isAttrs v then builtins.mapAttrs (_: untag) (removeAttrs v [ "_aurora" "_pos" ])
@@ -354,19 +448,19 @@ let
       j = asJob job;
       task = j.task;
       name = j.name or (task.name or (head task.processes).name);
-      prefix = "aurora-process-${j.cluster}-${j.role}-${j.environment}-${name}-";
-      names = map (p: p.name) task.processes;
-      duplicates = filter (n: length (filter (m: m == n) names) > 1) names;
-      scripts = listToAttrs (map
-        (p: { name = p.name; value = textFile system (prefix + p.name) p.cmdline; })
-        task.processes);
+      prefix = "aurora-process-${j.cluster}-${j.role}-${j.environment}-${name}";
+      # Counted through an attribute set (one pass) rather than a filter per name (n^2).
+      counts = builtins.zipAttrsWith (_: vs: length vs)
+        (map (p: { ${p.name} = null; }) task.processes);
+      duplicates = filter (n: counts.${n} > 1) (map (p: p.name) task.processes);
     in
     if task.processes == [ ] then throw "Task.processes: a task needs at least one process (Thermos would end it at once, having run nothing)"
     else if duplicates != [ ] then throw "Task.processes: two processes are named '${head duplicates}' (Thermos would silently run only one of them)"
     else {
       job = untag (j // { inherit name; });
       key_positions = j._pos or { };
-      inherit scripts system;
+      scripts = processScripts system prefix task.processes;
+      inherit system;
     };
 in
 constructors // rec {
