@@ -388,16 +388,7 @@ public final class HttpTarget implements BinaryCacheTarget {
 
   @Override
   public String removeStaleTemporaries() {
-    Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
-    Temporaries.Removed r = Temporaries.cleanStagingDirectories(tmp);
-    return r.files() == 0
-        ? ""
-        : "removed "
-            + r.files()
-            + " staged file(s) of interrupted pushes ("
-            + (r.bytes() >> 20)
-            + " MiB) from "
-            + tmp;
+    return Temporaries.cleanTemporaryDirectory();
   }
 
   @Override

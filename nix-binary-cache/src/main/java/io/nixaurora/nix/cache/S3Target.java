@@ -388,10 +388,17 @@ public final class S3Target implements BinaryCacheTarget {
   }
 
   @Override
+  public String removeStaleTemporaries() {
+    // Incomplete multipart uploads of killed pushes are invisible to readers; `cache gc` aborts
+    // the old ones (it can tell a stale upload from a running one by its age).
+    return Temporaries.cleanTemporaryDirectory();
+  }
+
+  @Override
   public synchronized Path stagingDirectory() throws CacheException {
     if (staging == null) {
       try {
-        staging = Files.createTempDirectory("nix-aurora-push-");
+        staging = Files.createTempDirectory(Temporaries.stagingPrefix());
       } catch (IOException e) {
         throw new CacheException(
             CacheException.Kind.FAILURE, "cannot create a temporary directory: " + e, e);

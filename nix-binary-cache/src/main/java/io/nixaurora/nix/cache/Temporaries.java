@@ -89,6 +89,25 @@ final class Temporaries {
     return removed;
   }
 
+  /**
+   * Removes the staging directories of interrupted pushes from the JVM's temporary directory (for
+   * the targets that stage NARs there: HTTP and S3).
+   *
+   * @return what was removed, for the user, or an empty string
+   */
+  static String cleanTemporaryDirectory() {
+    Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+    Removed r = cleanStagingDirectories(tmp);
+    return r.files() == 0
+        ? ""
+        : "removed "
+            + r.files()
+            + " staged file(s) of interrupted pushes ("
+            + (r.bytes() >> 20)
+            + " MiB) from "
+            + tmp;
+  }
+
   private static boolean isLeftover(Path p, Pattern names) throws IOException {
     Matcher m = names.matcher(p.getFileName().toString());
     if (!m.matches()) {
