@@ -129,6 +129,12 @@ class LocalStoreProviderTest {
             store.toString(),
             "--gc");
     Jobs.Run r = Jobs.run(command, System.getenv(), null);
+    if (r.exit() != 0 && r.stderr().contains("propagation")) {
+      // Inside a chroot (.ci/nix-matrix) / is not a mount point, so unshare cannot make it
+      // private; the matrix already runs the tests in a PID namespace and /proc of their own.
+      command = command.subList(4, command.size());
+      r = Jobs.run(command, System.getenv(), null);
+    }
     assertEquals(0, r.exit(), command + " failed (needs root for unshare): " + r.stderr());
   }
 
