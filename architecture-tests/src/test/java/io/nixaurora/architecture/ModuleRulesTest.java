@@ -26,7 +26,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The module rules of ARCHITECTURE.md ("Modules and what each may depend on"), checked on the
+ * The module rules of docs/ARCHITECTURE.md ("Modules and what each may depend on"), checked on the
  * production classes of every module (test classes are not imported).
  */
 class ModuleRulesTest {
@@ -150,7 +150,7 @@ class ModuleRulesTest {
           .matching("io.nixaurora.(**)")
           .should()
           .beFreeOfCycles()
-          .because("ARCHITECTURE.md: packages have no cycles");
+          .because("docs/ARCHITECTURE.md: packages have no cycles");
 
   static final ArchRule ONLY_THE_CLI_PRINTS =
       noClasses()
@@ -174,7 +174,7 @@ class ModuleRulesTest {
           .callMethod(Runtime.class, "exit", int.class)
           .orShould()
           .callMethod(Runtime.class, "halt", int.class)
-          .because("STYLE.md: no System.exit outside the CLI's main");
+          .because("docs/STYLE.md: no System.exit outside the CLI's main");
 
   static final ArchRule ONLY_NIX_LOCAL_SUBMIT_CLI_AND_CLI_START_PROCESSES =
       noClasses()
@@ -204,7 +204,7 @@ class ModuleRulesTest {
           .and(DescribedPredicate.describe("not synthetic", (JavaField f) -> !isSynthetic(f)))
           .should()
           .notBeFinal()
-          .because("STYLE.md: no static mutable state");
+          .because("docs/STYLE.md: no static mutable state");
 
   @Test
   void packagesHaveNoCycles() {
