@@ -3,7 +3,7 @@ package io.nixaurora.api;
 /**
  * How an agent realises a process's closure: the cmdline of the {@code nix_init_<process>} process.
  * Thermos runs it as {@code /bin/bash -c <cmdline>} in the sandbox, as the role user, with a
- * cleared environment (ARCHITECTURE.md, "The init command contract").
+ * cleared environment (docs/ARCHITECTURE.md, "The init command contract").
  */
 @FunctionalInterface
 public interface InitCommand {

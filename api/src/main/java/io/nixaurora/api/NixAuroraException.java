@@ -2,7 +2,7 @@ package io.nixaurora.api;
 
 /**
  * The checked exceptions of nix-aurora's API. Each kind has an exit code that follows the aurora
- * client's where the meaning is the same (ARCHITECTURE.md, "Values and style").
+ * client's where the meaning is the same (docs/ARCHITECTURE.md, "Values and style").
  */
 public abstract class NixAuroraException extends Exception {
   private static final long serialVersionUID = 1L;

@@ -1,8 +1,8 @@
 package io.nixaurora.api;
 
 /**
- * Submitting to Aurora failed. Each subclass is one of the aurora client's exit codes (aurora-spec
- * §2.4); the message keeps the client's or scheduler's own words.
+ * Submitting to Aurora failed. Each subclass is one of the aurora client's exit codes
+ * (docs/aurora-spec.md §2.4); the message keeps the client's or scheduler's own words.
  */
 public class SubmitException extends NixAuroraException {
   private static final long serialVersionUID = 1L;

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** Job keys follow Aurora's identifier and environment rules (aurora-spec §2.1, §8). */
+/** Job keys follow Aurora's identifier and environment rules (docs/aurora-spec.md §2.1, §8). */
 class JobKeyTest {
 
   @Test

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The module rules of ARCHITECTURE.md ("Modules and what each may depend on"), checked on the
+ * The module rules of docs/ARCHITECTURE.md ("Modules and what each may depend on"), checked on the
  * production classes of every module (test classes are not imported).
  */
 class ModuleRulesTest {
@@ -40,6 +40,7 @@ class ModuleRulesTest {
   static final String SUBMIT_HTTP = "io.nixaurora.submit.http..";
   static final String CLI = "io.nixaurora.cli..";
   static final String EXAMPLES = "io.nixaurora.examples..";
+  static final String TCK = "io.nixaurora.tck..";
 
   /** Each backend and the backends it may use. */
   static final Map<String, Set<String>> BACKENDS =
@@ -65,7 +66,7 @@ class ModuleRulesTest {
   void everyModuleIsImported() {
     // Guards the rules below against passing because a module's classes were not found.
     for (String module :
-        List.of(API, SUPPORT, COMPILER, NIX_LOCAL, NIX_CACHE, SUBMIT_CLI, SUBMIT_HTTP)) {
+        List.of(API, SUPPORT, TCK, COMPILER, NIX_LOCAL, NIX_CACHE, SUBMIT_CLI, SUBMIT_HTTP)) {
       String pkg = module.substring(0, module.length() - 2);
       assertTrue(
           classes.stream().anyMatch(c -> c.getPackageName().startsWith(pkg)),
@@ -99,6 +100,20 @@ class ModuleRulesTest {
         .because(
             "support holds what several backends need once (redirect policy, bounded reads,"
                 + " netrc); every backend may use it, so it uses no backend and no library")
+        .check(classes);
+  }
+
+  @Test
+  void tckDependsOnlyOnTheJdkApiAndJUnit() {
+    classes()
+        .that()
+        .resideInAPackage(TCK)
+        .should()
+        .onlyDependOnClassesThat()
+        .resideInAnyPackage("java..", API, TCK, "org.junit..", "org.opentest4j..")
+        .because(
+            "a plugin author adds the tck to a test classpath beside their own backend; it must"
+                + " bring nothing of ours but api, and no backend")
         .check(classes);
   }
 
@@ -150,7 +165,7 @@ class ModuleRulesTest {
           .matching("io.nixaurora.(**)")
           .should()
           .beFreeOfCycles()
-          .because("ARCHITECTURE.md: packages have no cycles");
+          .because("docs/ARCHITECTURE.md: packages have no cycles");
 
   static final ArchRule ONLY_THE_CLI_PRINTS =
       noClasses()
@@ -174,12 +189,12 @@ class ModuleRulesTest {
           .callMethod(Runtime.class, "exit", int.class)
           .orShould()
           .callMethod(Runtime.class, "halt", int.class)
-          .because("STYLE.md: no System.exit outside the CLI's main");
+          .because("docs/STYLE.md: no System.exit outside the CLI's main");
 
   static final ArchRule ONLY_NIX_LOCAL_SUBMIT_CLI_AND_CLI_START_PROCESSES =
       noClasses()
           .that()
-          .resideOutsideOfPackages(NIX_LOCAL, SUBMIT_CLI, CLI)
+          .resideOutsideOfPackages(NIX_LOCAL, SUBMIT_CLI, CLI, TCK)
           .should()
           .dependOnClassesThat()
           .areAssignableTo(ProcessBuilder.class)
@@ -192,7 +207,8 @@ class ModuleRulesTest {
                           && call.getName().equals("exec")))
           .because(
               "Nix runs through NixRunner in nix-local; the cli submitter runs the aurora client;"
-                  + " the cli runs jobs locally");
+                  + " the cli runs jobs locally; the tck runs a provider's init command as Thermos"
+                  + " does");
 
   static final ArchRule NO_STATIC_MUTABLE_STATE =
       noFields()
@@ -204,7 +220,7 @@ class ModuleRulesTest {
           .and(DescribedPredicate.describe("not synthetic", (JavaField f) -> !isSynthetic(f)))
           .should()
           .notBeFinal()
-          .because("STYLE.md: no static mutable state");
+          .because("docs/STYLE.md: no static mutable state");
 
   @Test
   void packagesHaveNoCycles() {

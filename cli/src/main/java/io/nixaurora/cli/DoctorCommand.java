@@ -354,7 +354,7 @@ public final class DoctorCommand implements Callable<Integer> {
     return dirs;
   }
 
-  /** The cluster's clusters.json entry, as the aurora client finds it (aurora-spec §6). */
+  /** The cluster's clusters.json entry, as the aurora client finds it (docs/aurora-spec.md §6). */
   private Optional<JsonNode> clusterEntry(Environment env, ClusterConfig config) {
     JsonNode found = null;
     for (Path dir : searchPath(env, config)) {

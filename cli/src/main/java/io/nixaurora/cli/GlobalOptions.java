@@ -37,7 +37,15 @@ public final class GlobalOptions {
 
   void verbose(boolean v) {
     verbose |= v;
+    if (verbose) {
+      // Libraries' own logging (ZooKeeper's, through slf4j-simple) is off unless --verbose; it
+      // reads this once, when the first logger is made, which is after the options are parsed.
+      System.setProperty(SLF4J_LEVEL, "warn");
+    }
   }
+
+  /** slf4j-simple's level; simplelogger.properties sets it off. */
+  static final String SLF4J_LEVEL = "org.slf4j.simpleLogger.defaultLogLevel";
 
   void quiet(boolean q) {
     quiet |= q;

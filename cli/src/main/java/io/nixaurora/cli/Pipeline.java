@@ -22,7 +22,7 @@ import java.util.Optional;
 import javax.inject.Inject;
 
 /**
- * The steps of ARCHITECTURE.md's pipeline for one cluster, in the order the commands use them:
+ * The steps of docs/ARCHITECTURE.md's pipeline for one cluster, in the order the commands use them:
  * evaluate, check, publish, compile, submit. Backends are made on first use, so a command that
  * needs no submitter never makes one.
  */

@@ -17,11 +17,11 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs a task on this machine the way the Thermos runner does (aurora-spec §7): each process as
- * {@code /bin/bash -c <cmdline>} in the sandbox (working directory and HOME), with a cleared
- * environment but PATH; order constraints; {@code max_failures}, {@code daemon}, {@code ephemeral},
- * {@code min_duration}; final processes after the others; a process's output printed with its name
- * in front (and kept under {@code .logs/<process>/<run>/}, as Thermos keeps it).
+ * Runs a task on this machine the way the Thermos runner does (docs/aurora-spec.md §7): each
+ * process as {@code /bin/bash -c <cmdline>} in the sandbox (working directory and HOME), with a
+ * cleared environment but PATH; order constraints; {@code max_failures}, {@code daemon}, {@code
+ * ephemeral}, {@code min_duration}; final processes after the others; a process's output printed
+ * with its name in front (and kept under {@code .logs/<process>/<run>/}, as Thermos keeps it).
  */
 final class TaskRunner {
 

@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The task of a compiled Aurora configuration as Thermos plans it (aurora-spec §7): processes with
- * their flags and Aurora's defaults, the order constraints, and the task's limits.
+ * The task of a compiled Aurora configuration as Thermos plans it (docs/aurora-spec.md §7):
+ * processes with their flags and Aurora's defaults, the order constraints, and the task's limits.
  *
  * @param job the job's key fields (cluster, role, environment, name), for template bindings
  * @param processes the processes in the configuration's order

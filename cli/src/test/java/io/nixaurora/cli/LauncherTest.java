@@ -24,11 +24,12 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The README's main command from a fresh checkout: {@code ./nix-aurora build examples/hello_world}
- * builds the CLI with Maven (output on stderr only), prints the configuration; the next launch
- * starts without building; {@code run} stops on SIGINT.
+ * builds the CLI with Maven (output on stderr only; two launches at once build once), prints the
+ * configuration; the next launch starts without building; {@code run} stops on SIGINT; a rebuild
+ * leaves a running launch's build alone; Java 17+ and Maven are checked first.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-@org.junit.jupiter.api.Timeout(value = 1200, unit = TimeUnit.SECONDS)
+@org.junit.jupiter.api.Timeout(value = 1800, unit = TimeUnit.SECONDS)
 class LauncherTest {
 
   static Path checkout;
@@ -85,14 +86,34 @@ class LauncherTest {
 
   @Test
   @Order(1)
-  void theReadmeCommandBuildsTheCliAndPrintsTheConfiguration() throws Exception {
-    Run r = launch(List.of("build", "examples/hello_world"), 600);
-    assertEquals(0, r.exit(), r.err());
-    assertTrue(r.err().contains("building the CLI with Maven"), r.err());
-    JsonNode config = new ObjectMapper().readTree(r.out()); // stdout is only the JSON
-    JsonNode processes = config.get("task").get("processes");
-    assertEquals("nix_init_hello_world", processes.get(0).get("name").asText());
-    assertEquals("hello_world", processes.get(1).get("name").asText());
+  void theReadmeCommandBuildsTheCliOnceEvenWhenTwoLaunchesStartTogether() throws Exception {
+    List<java.util.concurrent.Future<Run>> launches = new java.util.ArrayList<>();
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      for (int i = 0; i < 2; i++) {
+        launches.add(pool.submit(() -> launch(List.of("build", "examples/hello_world"), 900)));
+      }
+      List<Run> runs = new java.util.ArrayList<>();
+      for (var f : launches) {
+        runs.add(f.get());
+      }
+      int builds = 0;
+      for (Run r : runs) {
+        assertEquals(0, r.exit(), r.err());
+        JsonNode config = new ObjectMapper().readTree(r.out()); // stdout is only the JSON
+        JsonNode processes = config.get("task").get("processes");
+        assertEquals("nix_init_hello_world", processes.get(0).get("name").asText());
+        assertEquals("hello_world", processes.get(1).get("name").asText());
+        if (r.err().contains("building the CLI with Maven")) {
+          builds++;
+        }
+      }
+      // However the two interleave, one builds; the other waits for it (or finds it built).
+      assertEquals(1, builds, runs.get(0).err() + "\n---\n" + runs.get(1).err());
+      assertEquals(runs.get(0).out(), runs.get(1).out());
+    } finally {
+      pool.shutdownNow();
+    }
     assertFalse(
         Files.exists(checkout.resolve("cli/target")), "the launcher builds in .nix-aurora/");
   }
@@ -179,8 +200,101 @@ class LauncherTest {
     }
   }
 
+  private static Path current() throws IOException {
+    return checkout.resolve(".nix-aurora/current").toRealPath();
+  }
+
   @Test
   @Order(5)
+  void aRebuildLeavesARunningLaunchAloneAndCollectsItsBuildAfterwards() throws Exception {
+    Path before = current();
+    // A long-running launch: hello_world's task runs until SIGINT.
+    Process running =
+        new ProcessBuilder("./nix-aurora", "run", "examples/hello_world")
+            .directory(checkout.toFile())
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    try (BufferedReader out =
+        new BufferedReader(
+            new InputStreamReader(running.getInputStream(), StandardCharsets.UTF_8))) {
+      String line;
+      do {
+        line = out.readLine();
+      } while (line != null && !line.contains("Hello world!"));
+      assertTrue(line != null, "hello_world printed nothing");
+
+      // The same sources rebuilt: a new directory, switched to; the running one's stays.
+      Run rebuilt = launch(List.of("--version"), 900, Map.of("NIX_AURORA_REBUILD", "1"));
+      assertEquals(0, rebuilt.exit(), rebuilt.err());
+      assertTrue(rebuilt.err().contains("rebuilding the CLI"), rebuilt.err());
+      Path after = current();
+      assertFalse(after.equals(before), "a new build directory");
+      assertTrue(Files.isRegularFile(before.resolve("complete")), "the running build is kept");
+      assertTrue(Files.isRegularFile(before.resolve("cli/target/nix-aurora-cli.jar")));
+      assertTrue(running.isAlive(), "the running launch goes on");
+    } finally {
+      new ProcessBuilder("kill", "-INT", Long.toString(running.pid())).start().waitFor();
+      assertTrue(running.waitFor(30, TimeUnit.SECONDS), "still running after SIGINT");
+    }
+    assertEquals(130, running.exitValue());
+
+    // An edit: built under another hash; the old build, now unused and unnamed, is deleted.
+    Path main = checkout.resolve("cli/src/main/java/io/nixaurora/cli/Main.java");
+    String original = Files.readString(main);
+    Files.writeString(main, original + "// an edit\n");
+    Run edited = launch(List.of("--version"), 900);
+    assertEquals(0, edited.exit(), edited.err());
+    assertTrue(edited.err().contains("sources changed"), edited.err());
+    assertFalse(Files.exists(before), "the unused build was collected");
+
+    // Back to the first sources: their build is still there, nothing is built.
+    Files.writeString(main, original);
+    Run back = launch(List.of("--version"), 60);
+    assertEquals(0, back.exit(), back.err());
+    assertEquals("", back.err());
+  }
+
+  @Test
+  @Order(6)
+  void javaOlderThan17AndAMissingMavenAreSaidInOneLine() throws Exception {
+    Path fake = Files.createTempDirectory("nix-aurora-old-jdk-");
+    try {
+      Path bin = Files.createDirectories(fake.resolve("jdk/bin"));
+      Path java = Files.writeString(bin.resolve("java"), "#!/bin/sh\nexit 1\n");
+      java.toFile().setExecutable(true);
+      Files.writeString(fake.resolve("jdk/release"), "JAVA_VERSION=\"11.0.2\"\n");
+      Run old =
+          launch(List.of("--version"), 60, Map.of("JAVA_HOME", fake.resolve("jdk").toString()));
+      assertEquals(4, old.exit(), old.err());
+      assertEquals(1, old.err().strip().lines().count(), old.err());
+      assertTrue(old.err().contains("Java 17 or newer is needed"), old.err());
+      assertTrue(old.err().contains("11.0.2"), old.err());
+
+      // PATH with every command of /usr/bin and /bin but mvn; a build is needed.
+      Path path = Files.createDirectories(fake.resolve("path"));
+      for (String dir : List.of("/usr/bin", "/bin")) {
+        try (var commands = Files.list(Path.of(dir))) {
+          for (Path c : (Iterable<Path>) commands::iterator) {
+            Path link = path.resolve(c.getFileName().toString());
+            if (!c.getFileName().toString().equals("mvn") && !Files.exists(link)) {
+              Files.createSymbolicLink(link, c);
+            }
+          }
+        }
+      }
+      Run noMaven =
+          launch(
+              List.of("--version"), 60, Map.of("PATH", path.toString(), "NIX_AURORA_REBUILD", "1"));
+      assertEquals(4, noMaven.exit(), noMaven.err());
+      assertEquals(1, noMaven.err().strip().lines().count(), noMaven.err());
+      assertTrue(noMaven.err().contains("Maven is needed"), noMaven.err());
+    } finally {
+      Fixtures.deleteTree(fake);
+    }
+  }
+
+  @Test
+  @Order(7)
   void aSecondLaunchSaysItWaitsForARebuild() throws Exception {
     // The test holds the build lock, as a launch that is rebuilding does.
     Path lock = checkout.resolve(".nix-aurora/lock");

@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code run}: a task on this machine, as Thermos runs it (aurora-spec §7). */
+/** {@code run}: a task on this machine, as Thermos runs it (docs/aurora-spec.md §7). */
 @org.junit.jupiter.api.Timeout(value = 300, unit = java.util.concurrent.TimeUnit.SECONDS)
 class RunCommandTest {
 

@@ -29,8 +29,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads and writes the job model as Aurora's job JSON (aurora-spec §1), the one way the project
- * turns a {@link Job} into JSON and back.
+ * Reads and writes the job model as Aurora's job JSON (docs/aurora-spec.md §1), the one way the
+ * project turns a {@link Job} into JSON and back.
  *
  * <p>Writing is deterministic: keys come in the model's fixed order, map entries sorted by key,
  * two-space indentation, {@code "key": value}, {@code \n} line ends and a final newline. Reading is
@@ -182,8 +182,9 @@ public final class JobJson {
   }
 
   /**
-   * Aurora tells its container alternatives apart by trying each (aurora-spec §1.4); the model
-   * tells them apart by their keys, so add the list a Docker or Mesos container may leave out.
+   * Aurora tells its container alternatives apart by trying each (docs/aurora-spec.md §1.4); the
+   * model tells them apart by their keys, so add the list a Docker or Mesos container may leave
+   * out.
    */
   private static void normalizeContainer(JsonNode container) {
     if (container instanceof ObjectNode c && !c.has("docker")) {
@@ -270,7 +271,7 @@ public final class JobJson {
               + (t.getBaseType() == null
                   ? "accepted shape"
                   : t.getBaseType().getRawClass().getSimpleName()
-                      + " Aurora accepts (aurora-spec §1.4)");
+                      + " Aurora accepts (docs/aurora-spec.md §1.4)");
     } else if (e instanceof MismatchedInputException
         && e.getOriginalMessage().startsWith("Missing required creator property")) {
       message = "is required";

@@ -22,8 +22,8 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Aurora's rules for a job (aurora-spec §8, Thermos' plan rules of §7.1) plus the rules the init
- * processes add. Collects every violation instead of stopping at the first.
+ * Aurora's rules for a job (docs/aurora-spec.md §8, Thermos' plan rules of §7.1) plus the rules the
+ * init processes add. Collects every violation instead of stopping at the first.
  */
 final class JobValidator {
 

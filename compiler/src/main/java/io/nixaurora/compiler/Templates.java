@@ -14,11 +14,11 @@ import java.util.regex.Pattern;
  * Finds mustache references ({@code {{…}}}) that Aurora would not bind.
  *
  * <p>Aurora's client interpolates every string of the job with pystachio and refuses the job if a
- * reference stays unbound ("Config contains unbound variables", aurora-spec §1.4), except those the
- * executor binds: {@code mesos.instance}, {@code mesos.hostname}, {@code thermos.task_id} and
- * {@code thermos.ports[NAME]}. pystachio looks a reference up in the struct that holds the string,
- * then in each enclosing struct, each with every field that is set or has a default; the client
- * also binds {@code mesos.role}, {@code mesos.cluster} and {@code thermos.user}. So {@code
+ * reference stays unbound ("Config contains unbound variables", docs/aurora-spec.md §1.4), except
+ * those the executor binds: {@code mesos.instance}, {@code mesos.hostname}, {@code thermos.task_id}
+ * and {@code thermos.ports[NAME]}. pystachio looks a reference up in the struct that holds the
+ * string, then in each enclosing struct, each with every field that is set or has a default; the
+ * client also binds {@code mesos.role}, {@code mesos.cluster} and {@code thermos.user}. So {@code
  * {{role}}}, {@code {{environment}}}, {@code {{cluster}}}, {@code {{instances}}} and {@code
  * {{task.name}}} work anywhere, and {@code {{name}}} is the innermost struct's name (a process's
  * own in a process). Both submitters bind these before sending (the cli one through the client

@@ -274,7 +274,10 @@ class JobCompilerTest {
     return m;
   }
 
-  /** Aurora's schema (aurora-spec §1.2, §1.3): the keys each struct accepts, and their types. */
+  /**
+   * Aurora's schema (docs/aurora-spec.md §1.2, §1.3): the keys each struct accepts, and their
+   * types.
+   */
   static final class AuroraSchema {
     private static final Map<String, Map<String, String>> STRUCTS =
         Map.ofEntries(

@@ -22,7 +22,7 @@ import java.util.Map;
  * java -cp … io.nixaurora.examples.BuildJobFile examples/hello_world hello_world.json
  * </pre>
  *
- * Library code never prints (ARCHITECTURE.md), and this is library code a user copies, so the
+ * Library code never prints (docs/ARCHITECTURE.md), and this is library code a user copies, so the
  * result goes to a file; a failure is an exception whose message names the job file.
  */
 public final class BuildJobFile {

@@ -8,10 +8,10 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
  * Mesos containerizer, optionally with an image), or the deprecated {@link LegacyContainer} ({@code
  * {"docker": {...}}}).
  *
- * <p>Like Aurora's Choice, the JSON is the chosen struct without a type tag (aurora-spec §1.4):
- * {@code {"image": "repo:tag", "parameters": [...]}} is Docker, {@code {"image": {...}, "volumes":
- * [...]}} is Mesos, {@code {"docker": {...}}} is the legacy form. Docker always writes {@code
- * parameters} and Mesos always writes {@code volumes} so that a reader can tell them apart.
+ * <p>Like Aurora's Choice, the JSON is the chosen struct without a type tag (docs/aurora-spec.md
+ * §1.4): {@code {"image": "repo:tag", "parameters": [...]}} is Docker, {@code {"image": {...},
+ * "volumes": [...]}} is Mesos, {@code {"docker": {...}}} is the legacy form. Docker always writes
+ * {@code parameters} and Mesos always writes {@code volumes} so that a reader can tell them apart.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.DEDUCTION, defaultImpl = Docker.class)
 @JsonSubTypes({

@@ -13,10 +13,10 @@ import java.util.TreeMap;
 /**
  * An Aurora job ({@code MesosJob}); a service is a job with {@code service = true}.
  *
- * <p>Its JSON form (Jackson) is exactly Aurora's job JSON (aurora-spec §1.3): snake_case keys, only
- * schema keys, unset (null) fields left out so that Aurora applies its defaults. Maps are kept
- * sorted by key, so equal jobs always give equal JSON. Build one with {@link #builder()}; the
- * constructor checks single values (required fields, ranges), the compiler checks the rest
+ * <p>Its JSON form (Jackson) is exactly Aurora's job JSON (docs/aurora-spec.md §1.3): snake_case
+ * keys, only schema keys, unset (null) fields left out so that Aurora applies its defaults. Maps
+ * are kept sorted by key, so equal jobs always give equal JSON. Build one with {@link #builder()};
+ * the constructor checks single values (required fields, ranges), the compiler checks the rest
  * (identifiers, process names, ordering, templates, cross-field rules) all at once.
  *
  * @param cluster the cluster, required

@@ -33,9 +33,9 @@ import java.util.TreeSet;
  *
  * <p>The configuration goes to a file that only this user can read, in a private temporary
  * directory that is removed after every run, also after a failure, a timeout or an interrupt. A
- * non-zero exit becomes the {@link SubmitException} of the client's exit code (aurora-spec §2.4)
- * with the client's own stderr in the message. A client that does not finish within the timeout is
- * stopped, with every process it started.
+ * non-zero exit becomes the {@link SubmitException} of the client's exit code (docs/aurora-spec.md
+ * §2.4) with the client's own stderr in the message. A client that does not finish within the
+ * timeout is stopped, with every process it started.
  */
 public final class AuroraCliSubmitter implements Submitter {
 

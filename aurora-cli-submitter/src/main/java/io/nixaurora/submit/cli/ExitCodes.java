@@ -3,8 +3,8 @@ package io.nixaurora.submit.cli;
 import io.nixaurora.api.SubmitException;
 
 /**
- * The aurora client's exit codes (aurora-spec §2.4, {@code client/cli/__init__.py}) and the {@link
- * SubmitException} each one becomes.
+ * The aurora client's exit codes (docs/aurora-spec.md §2.4, {@code client/cli/__init__.py}) and the
+ * {@link SubmitException} each one becomes.
  */
 final class ExitCodes {
   static final int OK = 0;

@@ -3,7 +3,7 @@ package io.nixaurora.submit.cli;
 import io.nixaurora.api.JobKey;
 import io.nixaurora.api.JobStatus;
 import io.nixaurora.api.Submitter;
-import io.nixaurora.api.SubmitterContract;
+import io.nixaurora.tck.SubmitterContract;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

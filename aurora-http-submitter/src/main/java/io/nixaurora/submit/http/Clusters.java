@@ -13,9 +13,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Aurora's {@code clusters.json}, read from the aurora client's places (aurora-spec §6): {@code
- * $AURORA_CONFIG_ROOT} or {@code /etc/aurora}, then {@code ~/.aurora}; clusters are merged by name,
- * a later file overriding an earlier one.
+ * Aurora's {@code clusters.json}, read from the aurora client's places (docs/aurora-spec.md §6):
+ * {@code $AURORA_CONFIG_ROOT} or {@code /etc/aurora}, then {@code ~/.aurora}; clusters are merged
+ * by name, a later file overriding an earlier one.
  */
 final class Clusters {
 

@@ -25,8 +25,8 @@ import java.util.regex.Pattern;
 /**
  * The job as Aurora's client sees it after loading and interpolation, and the executor's {@code
  * data}: pystachio's {@code json_dumps()} of the interpolated {@code MesosJob} minus {@code
- * update_config} and {@code instances} (aurora-spec §3.2). Every schema default is written, Empty
- * fields are left out.
+ * update_config} and {@code instances} (docs/aurora-spec.md §3.2). Every schema default is written,
+ * Empty fields are left out.
  *
  * <p>Key order is CPython 2.7 dict order, and it depends on the pystachio <em>class</em> a struct
  * value has, not only on its type: a struct class written in a schema file ({@code class
@@ -309,7 +309,9 @@ final class ExecutorData {
     SORTED_ORDER.put(name, PyDictOrder.order(PyDictOrder.order(sorted)));
   }
 
-  /** The references the executor binds at run time (aurora-spec §1.4); they stay unbound. */
+  /**
+   * The references the executor binds at run time (docs/aurora-spec.md §1.4); they stay unbound.
+   */
   private static final Pattern EXECUTOR_BOUND =
       Pattern.compile(
           "mesos\\.instance|mesos\\.hostname|thermos\\.task_id|thermos\\.ports\\[[^\\]]+\\]");

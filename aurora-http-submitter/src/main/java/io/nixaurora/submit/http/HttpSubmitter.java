@@ -38,9 +38,9 @@ import java.util.stream.Collectors;
 
 /**
  * The {@code http} submitter: speaks the scheduler's Thrift API as TJSON over HTTP, as the aurora
- * client does (aurora-spec §2–§6), without the Python client. Jobs are converted client-side from
- * the compiled job JSON ({@link AuroraJobConfig#json()}), with the tier backfilled from the
- * scheduler's tier configuration.
+ * client does (docs/aurora-spec.md §2–§6), without the Python client. Jobs are converted
+ * client-side from the compiled job JSON ({@link AuroraJobConfig#json()}), with the tier backfilled
+ * from the scheduler's tier configuration.
  *
  * <p>Thread-safe: every call is independent.
  */
@@ -617,7 +617,7 @@ public final class HttpSubmitter implements Submitter {
     return result.str(1).orElse("");
   }
 
-  /** The client's tier backfill (aurora-spec §2.2 step 6), written back into the job. */
+  /** The client's tier backfill (docs/aurora-spec.md §2.2 step 6), written back into the job. */
   private void backfillTier(SchedulerClient client, ObjectNode job, JobKey key)
       throws SubmitException {
     Map<String, boolean[]> tiers = new java.util.LinkedHashMap<>();

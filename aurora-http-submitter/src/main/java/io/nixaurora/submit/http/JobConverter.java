@@ -17,8 +17,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Aurora's client-side {@code convert()} (aurora-spec §3): the compiled job JSON, after the tier
- * backfill, to the Thrift {@code JobConfiguration}, {@code TaskConfig} and {@code
+ * Aurora's client-side {@code convert()} (docs/aurora-spec.md §3): the compiled job JSON, after the
+ * tier backfill, to the Thrift {@code JobConfiguration}, {@code TaskConfig} and {@code
  * JobUpdateRequest}. Works on the JSON tree, so it needs no model classes; sets with no natural
  * order are written sorted, so the same job always gives the same bytes.
  */
@@ -188,7 +188,7 @@ final class JobConverter {
   }
 
   /**
-   * JobUpdateRequest for {@code aurora update start} (aurora-spec §3.3).
+   * JobUpdateRequest for {@code aurora update start} (docs/aurora-spec.md §3.3).
    *
    * @param updateId the client's update id (metadata), or null to leave metadata out (for a diff)
    * @throws InvalidJob when {@code update_config} breaks the client's rules

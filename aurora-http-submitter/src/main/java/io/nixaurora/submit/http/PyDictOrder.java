@@ -8,10 +8,10 @@ import java.util.List;
  * keys.
  *
  * <p>Aurora's client serialises the executor's {@code data} with {@code json.dumps} of dicts whose
- * order is CPython 2.7's slot order (aurora-spec §3.2, §9). The scheduler's update diff compares
- * that string byte for byte, so we reproduce the order exactly: the string hash, open addressing
- * with perturbed probing, and the resize rules of {@code Objects/dictobject.c}. Only insertion of
- * distinct new keys and {@code dict.copy()} are needed; nothing is ever deleted.
+ * order is CPython 2.7's slot order (docs/aurora-spec.md §3.2, §9). The scheduler's update diff
+ * compares that string byte for byte, so we reproduce the order exactly: the string hash, open
+ * addressing with perturbed probing, and the resize rules of {@code Objects/dictobject.c}. Only
+ * insertion of distinct new keys and {@code dict.copy()} are needed; nothing is ever deleted.
  *
  * <p>Instances are mutable and not thread-safe; they live for one computation.
  */

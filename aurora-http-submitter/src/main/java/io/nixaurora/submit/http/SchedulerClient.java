@@ -19,7 +19,7 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * POSTs TJSON calls to {@code <scheduler>/api} (aurora-spec §5): the exact Content-Type the
+ * POSTs TJSON calls to {@code <scheduler>/api} (docs/aurora-spec.md §5): the exact Content-Type the
  * scheduler accepts, 307/308 redirects followed with the same body and headers under {@link
  * RedirectPolicy} (same scheme, host and port only: a leader elsewhere is refused with both URLs
  * named), 503 (no leader) and {@code ERROR_TRANSIENT} retried with backoff within the retry budget,

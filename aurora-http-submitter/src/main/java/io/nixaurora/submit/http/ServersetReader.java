@@ -14,9 +14,9 @@ import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooKeeper;
 
 /**
- * Finds the leading scheduler in a ZooKeeper serverset as the aurora client does (aurora-spec
- * §5.5): the first {@code member_} node under the path holds Gson JSON with the {@code https}
- * additional endpoint, else the {@code http} one.
+ * Finds the leading scheduler in a ZooKeeper serverset as the aurora client does
+ * (docs/aurora-spec.md §5.5): the first {@code member_} node under the path holds Gson JSON with
+ * the {@code https} additional endpoint, else the {@code http} one.
  */
 final class ServersetReader {
   private static final ObjectMapper MAPPER = new ObjectMapper();

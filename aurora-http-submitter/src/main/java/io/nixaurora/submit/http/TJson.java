@@ -12,9 +12,10 @@ import java.util.Objects;
 import java.util.TreeMap;
 
 /**
- * Thrift values and their TJSONProtocol encoding (aurora-spec §5.3), enough for the scheduler API
- * without generated code. Output is what the scheduler's strict reader wants: no whitespace, field
- * ids as strings in ascending order, exact element counts, doubles as Python's {@code %.17g}.
+ * Thrift values and their TJSONProtocol encoding (docs/aurora-spec.md §5.3), enough for the
+ * scheduler API without generated code. Output is what the scheduler's strict reader wants: no
+ * whitespace, field ids as strings in ascending order, exact element counts, doubles as Python's
+ * {@code %.17g}.
  */
 final class TJson {
   private TJson() {}

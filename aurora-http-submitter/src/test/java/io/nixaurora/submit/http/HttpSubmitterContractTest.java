@@ -1,9 +1,10 @@
 package io.nixaurora.submit.http;
 
+import io.nixaurora.api.JobDiff;
 import io.nixaurora.api.JobKey;
 import io.nixaurora.api.JobStatus;
 import io.nixaurora.api.Submitter;
-import io.nixaurora.api.SubmitterContract;
+import io.nixaurora.tck.SubmitterContract;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,8 +26,11 @@ class HttpSubmitterContractTest extends SubmitterContract {
           "FAILED",
           "ROLL_FORWARD_AWAITING_PULSE",
           "ROLL_BACK_AWAITING_PULSE");
-  private static final List<String> WRITES =
-      List.of("createJob", "scheduleCronJob", "startJobUpdate", "killTasks");
+
+  /** What {@code reject} turns down: the writes, and the diff (the scheduler checks it too). */
+  private static final List<String> REFUSED =
+      List.of("createJob", "scheduleCronJob", "startJobUpdate", "killTasks", "getJobUpdateDiff");
+
   private static final Pattern JOB_KEY =
       Pattern.compile(
           "\\{\"1\":\\{\"str\":\"([^\"]+)\"\\},\"2\":\\{\"str\":\"([^\"]+)\"\\},\"3\":\\{\"str\":\"([^\"]+)\"\\}\\}");
@@ -37,7 +41,8 @@ class HttpSubmitterContractTest extends SubmitterContract {
           "startJobUpdate", Operation.START_UPDATE,
           "getJobUpdateSummaries", Operation.UPDATE_STATUS,
           "killTasks", Operation.KILL_JOB,
-          "getTasksWithoutConfigs", Operation.JOB_STATUS);
+          "getTasksWithoutConfigs", Operation.JOB_STATUS,
+          "getJobUpdateDiff", Operation.UPDATE_DIFF);
 
   /** The fake cluster: a WireMock scheduler whose answers the contract sets. */
   static final class WireMockCluster implements FakeCluster {
@@ -66,9 +71,31 @@ class HttpSubmitterContractTest extends SubmitterContract {
             case COMMAND_FAILED -> FakeScheduler.ERROR;
             case AUTHENTICATION -> FakeScheduler.AUTH_FAILED;
           };
-      for (String method : WRITES) {
+      for (String method : REFUSED) {
         scheduler.answer(method, code, clusterMessage);
       }
+    }
+
+    @Override
+    public void answerDiff(JobDiff diff) {
+      // getJobUpdateDiff's result (field 26): added, removed, updated, unchanged, each a set of
+      // instance groups whose ranges here hold one instance each.
+      TJson.Struct result = new TJson.Struct();
+      List<List<Integer>> groups =
+          List.of(diff.added(), diff.removed(), diff.updated(), diff.unchanged());
+      for (int i = 0; i < groups.size(); i++) {
+        List<TJson.Value> ranges = new ArrayList<>();
+        for (int instance : groups.get(i)) {
+          ranges.add(new TJson.Struct().set(1, TJson.i32(instance)).set(2, TJson.i32(instance)));
+        }
+        List<TJson.Value> group =
+            ranges.isEmpty()
+                ? List.of()
+                : List.of(
+                    new TJson.Struct().set(1, new TJson.Struct()).set(3, TJson.set("rec", ranges)));
+        result.set(i + 1, TJson.set("rec", group));
+      }
+      scheduler.answer("getJobUpdateDiff", FakeScheduler.OK, List.of(), 26, result);
     }
 
     @Override
@@ -115,5 +142,10 @@ class HttpSubmitterContractTest extends SubmitterContract {
   @Override
   protected String expectedName() {
     return "http";
+  }
+
+  @Override
+  protected boolean expectsSchedulerDiff() {
+    return true;
   }
 }

@@ -95,7 +95,8 @@ class HttpSubmitterTest {
     assertEquals(SubmitResult.Action.CREATE, result.action());
     assertEquals(
         Optional.of(scheduler.uri() + "scheduler/vagrant/devel/hello_world"), result.url());
-    // aurora-spec §5.4's createJob message with <DATA> filled in from the compiled hello_world
+    // docs/aurora-spec.md §5.4's createJob message with <DATA> filled in from the compiled
+    // hello_world
     // (see pystachio_reference.py); owner "vagrant" is configured, as the spec's OS user is.
     String golden = resource("createJob_hello_world.tjson");
     List<String> bodies = scheduler.bodies("createJob");

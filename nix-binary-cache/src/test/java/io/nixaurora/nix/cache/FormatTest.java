@@ -18,7 +18,9 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The formats against the vectors of nix-binary-cache-spec.md (verified there with Nix 2.8). */
+/**
+ * The formats against the vectors of docs/nix-binary-cache-spec.md (verified there with Nix 2.8).
+ */
 class FormatTest {
 
   static final String SECRET =

@@ -13,7 +13,7 @@
 #     };
 #   }
 #
-# The constructors carry the names of Aurora's own DSL and its field names (aurora-spec §1).
+# The constructors carry the names of Aurora's own DSL and its field names (docs/aurora-spec.md §1).
 # Each checks its attributes: an unknown name or a value of the wrong type is an error naming
 # the attribute and where it was written. Unset attributes (or null) are left out of the job,
 # so Aurora applies its own defaults. A struct-typed attribute also takes a plain attribute set,
@@ -156,7 +156,7 @@ let
            fitting = filter fits t.names;
          in if fitting == [ ] then wrong else make (head fitting) (setPos v) v);
 
-  # --- schemas (aurora-spec §1.2, §1.3) -------------------------------------------------------
+  # --- schemas (docs/aurora-spec.md §1.2, §1.3) -------------------------------------------------------
 
   req = t: t // { required = true; };
 

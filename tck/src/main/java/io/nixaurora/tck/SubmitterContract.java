@@ -1,10 +1,17 @@
-package io.nixaurora.api;
+package io.nixaurora.tck;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.nixaurora.api.AuroraJobConfig;
+import io.nixaurora.api.JobDiff;
+import io.nixaurora.api.JobKey;
+import io.nixaurora.api.JobStatus;
+import io.nixaurora.api.SubmitException;
+import io.nixaurora.api.SubmitResult;
+import io.nixaurora.api.Submitter;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -17,8 +24,9 @@ import org.junit.jupiter.api.Test;
  * extends this class and supplies the submitter and a {@link FakeCluster} that makes its fake (a
  * fake {@code aurora} executable, a WireMock scheduler, …) answer as the real cluster does.
  *
- * <p>Published in the {@code nix-aurora-api} test-jar: depend on it with {@code
- * <type>test-jar</type><scope>test</scope>}.
+ * <p>A plugin's submitter runs it too: depend on {@code nix-aurora-tck} in test scope and extend
+ * this class. {@link #expectsSchedulerDiff()} says whether the submitter asks the scheduler for a
+ * {@link Submitter#diff diff} (the http submitter does; the aurora client has no such command).
  */
 public abstract class SubmitterContract {
 
@@ -45,7 +53,9 @@ public abstract class SubmitterContract {
     START_UPDATE,
     UPDATE_STATUS,
     KILL_JOB,
-    JOB_STATUS
+    JOB_STATUS,
+    /** The scheduler's diff of an update (read-only). */
+    UPDATE_DIFF
   }
 
   /** One request the fake cluster received. */
@@ -80,6 +90,13 @@ public abstract class SubmitterContract {
      */
     List<Call> calls() throws Exception;
 
+    /**
+     * From now on a diff request is answered with {@code diff}'s instance groups (its detail text
+     * is not part of the answer). A fake of a submitter that does not ask the scheduler for diffs
+     * ignores it.
+     */
+    default void answerDiff(JobDiff diff) throws Exception {}
+
     @Override
     default void close() throws Exception {}
   }
@@ -92,6 +109,14 @@ public abstract class SubmitterContract {
 
   /** The name the submitter must report, such as {@code cli}. */
   protected abstract String expectedName();
+
+  /**
+   * Whether {@link Submitter#diff} asks the scheduler (and so must answer); when not, it must
+   * answer empty without a request that changes anything.
+   */
+  protected boolean expectsSchedulerDiff() {
+    return false;
+  }
 
   private FakeCluster cluster;
   private Submitter submitter;
@@ -382,5 +407,75 @@ public abstract class SubmitterContract {
         assertThrows(SubmitException.Authentication.class, () -> submitter.create(serviceConfig()));
 
     assertTrue(e.getMessage().contains(error), "keeps the cluster's text: " + e.getMessage());
+  }
+
+  private static final List<Operation> WRITES =
+      List.of(
+          Operation.CREATE_JOB,
+          Operation.SCHEDULE_CRON,
+          Operation.START_UPDATE,
+          Operation.KILL_JOB);
+
+  private void assertNothingChanged() throws Exception {
+    for (Operation op : operations()) {
+      assertFalse(WRITES.contains(op), "a diff changes nothing; calls: " + cluster.calls());
+    }
+  }
+
+  @Test
+  void diffsAnUpdateWithTheSchedulerAndChangesNothing() throws Exception {
+    cluster.accept(runningTasks(), UPDATE_ID, "ROLLING_FORWARD");
+    JobDiff answer = new JobDiff(List.of(2), List.of(), List.of(0, 1), List.of(), "");
+    cluster.answerDiff(answer);
+
+    Optional<JobDiff> diff = submitter.diff(serviceConfig());
+
+    if (expectsSchedulerDiff()) {
+      JobDiff got = diff.orElseThrow(() -> new AssertionError("no diff from the scheduler"));
+      assertEquals(answer.added(), got.added());
+      assertEquals(answer.removed(), got.removed());
+      assertEquals(answer.updated(), got.updated());
+      assertEquals(answer.unchanged(), got.unchanged());
+      assertFalse(got.isEmpty());
+      assertTrue(operations().contains(Operation.UPDATE_DIFF), "calls: " + cluster.calls());
+      assertAllCallsFor(KEY);
+    } else {
+      assertEquals(Optional.empty(), diff, "a submitter that cannot ask answers empty");
+    }
+    assertNothingChanged();
+  }
+
+  @Test
+  void anUnchangedJobHasAnEmptyDiff() throws Exception {
+    cluster.accept(runningTasks(), UPDATE_ID, "ROLLING_FORWARD");
+    cluster.answerDiff(new JobDiff(List.of(), List.of(), List.of(), List.of(0, 1, 2), ""));
+
+    Optional<JobDiff> diff = submitter.diff(serviceConfig());
+
+    if (expectsSchedulerDiff()) {
+      JobDiff got = diff.orElseThrow(() -> new AssertionError("no diff from the scheduler"));
+      assertTrue(got.isEmpty(), "nothing would change: " + got);
+      assertEquals(List.of(0, 1, 2), got.unchanged());
+    } else {
+      assertEquals(Optional.empty(), diff);
+    }
+    assertNothingChanged();
+  }
+
+  @Test
+  void aDiffTheClusterRefusesIsReportedWithItsWords() throws Exception {
+    String error = "MesosJob[task] failed: Task[resources] is required.";
+    cluster.reject(Failure.INVALID_CONFIGURATION, error);
+
+    if (expectsSchedulerDiff()) {
+      SubmitException.InvalidConfiguration e =
+          assertThrows(
+              SubmitException.InvalidConfiguration.class, () -> submitter.diff(serviceConfig()));
+      assertTrue(e.getMessage().contains(error), "keeps the cluster's text: " + e.getMessage());
+      assertEquals(3, e.exitCode());
+    } else {
+      assertEquals(Optional.empty(), submitter.diff(serviceConfig()));
+    }
+    assertNothingChanged();
   }
 }
