@@ -118,6 +118,11 @@ public final class GcBench {
     }
 
     @Override
+    public String removeStaleTemporaries() {
+      return t.removeStaleTemporaries();
+    }
+
+    @Override
     public int concurrency() {
       return t.concurrency();
     }

@@ -107,6 +107,11 @@ public final class GcMain {
     }
 
     @Override
+    public String removeStaleTemporaries() {
+      return t.removeStaleTemporaries();
+    }
+
+    @Override
     public int concurrency() {
       return t.concurrency();
     }

@@ -98,6 +98,11 @@ final class Targets {
     }
 
     @Override
+    public String removeStaleTemporaries() {
+      return t.removeStaleTemporaries();
+    }
+
+    @Override
     public int concurrency() {
       return t.concurrency();
     }
