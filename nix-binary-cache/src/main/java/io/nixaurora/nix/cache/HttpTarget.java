@@ -538,16 +538,7 @@ public final class HttpTarget implements BinaryCacheTarget {
                 },
                 pool));
       }
-      for (CompletableFuture<Void> f : all) {
-        try {
-          f.join();
-        } catch (CompletionException e) {
-          if (e.getCause() instanceof CacheException c) {
-            throw c;
-          }
-          throw e;
-        }
-      }
+      Futures.joinAll(all);
     } finally {
       pool.shutdownNow();
     }

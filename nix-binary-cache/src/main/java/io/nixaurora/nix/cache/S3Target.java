@@ -513,16 +513,7 @@ public final class S3Target implements BinaryCacheTarget {
                 },
                 pool));
       }
-      for (CompletableFuture<Void> f : all) {
-        try {
-          f.join();
-        } catch (CompletionException e) {
-          if (e.getCause() instanceof CacheException c) {
-            throw c;
-          }
-          throw e;
-        }
-      }
+      Futures.joinAll(all);
     } finally {
       pool.shutdownNow();
     }
