@@ -288,7 +288,8 @@ public final class CacheCommand implements Callable<Integer> {
         index = "1",
         arity = "0..*",
         paramLabel = "STOREPATH",
-        description = "Check only these closures (needed for HTTP caches, which cannot be listed).")
+        description =
+            "Check only these closures (needed for HTTP caches, which cannot be listed; file:// and s3:// caches are listed).")
     List<String> paths = new ArrayList<>();
 
     @Option(
@@ -325,7 +326,7 @@ public final class CacheCommand implements Callable<Integer> {
         trusted.add(publicKey(env, k));
       }
       List<StorePath> roots = storePaths(env, paths);
-      if (roots.isEmpty() && !cache.isFile()) {
+      if (roots.isEmpty() && !cache.isFile() && !cache.isS3()) {
         throw new CliException(
             CliException.USAGE,
             "an HTTP cache cannot be listed: name the store paths whose closures to verify",

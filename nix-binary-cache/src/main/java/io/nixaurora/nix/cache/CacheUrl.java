@@ -27,9 +27,10 @@ import java.util.Optional;
  * kept and ignored; an unknown one (a misspelling such as {@code compresion}) is refused with the
  * closest known name.
  *
- * <p>A {@code file://} URL's path is taken literally, {@code %} escapes included, as Nix 2.8 does:
- * {@code file:///srv/cache%20x} is the directory {@code /srv/cache%20x}, for the push as for the
- * agents' Nix, never {@code /srv/cache x}.
+ * <p>A {@code file://} URL with a {@code %} in its path is refused: Nix 2.8 reads {@code
+ * file:///srv/cache%20x} as the directory {@code /srv/cache%20x}, Nix 2.26 and later as {@code
+ * /srv/cache x}, so agents of different versions would look in different directories. Any other
+ * path is the same directory for the push and for every agent's Nix.
  *
  * <p>{@link #toString()} shows the address without user info and without parameters; messages never
  * show a password.
@@ -105,6 +106,14 @@ public final class CacheUrl {
         if (uri.getPath() == null || !uri.getPath().startsWith("/") || uri.getAuthority() != null) {
           throw new IllegalArgumentException(
               "cache url '" + shown + "': a file cache is file:///absolute/dir");
+        }
+        if (uri.getRawPath().contains("%")) {
+          throw new IllegalArgumentException(
+              "cache url '"
+                  + shown
+                  + "': a % in a file:// path is read literally by Nix 2.8 and decoded by Nix"
+                  + " 2.26 and later, so agents would disagree on the directory; name a directory"
+                  + " without %, spaces or other escaped characters");
         }
       }
       case "http", "https" -> {
@@ -336,7 +345,7 @@ public final class CacheUrl {
     if (!isFile()) {
       throw new IllegalStateException(this + " is not a file cache");
     }
-    // Literally, as Nix 2.8 does (it does not decode % escapes in file:// URLs).
+    // No % escapes (refused by parse), so the raw path is the directory for every Nix version.
     return Path.of(base.getRawPath());
   }
 

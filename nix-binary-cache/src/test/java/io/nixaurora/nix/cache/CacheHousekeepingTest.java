@@ -65,21 +65,15 @@ class CacheHousekeepingTest {
   }
 
   @Test
-  void aPercentEscapeInAFileUrlIsLiteralForThePushAndForNix() throws Exception {
+  void aPercentEscapeInAFileUrlIsRefusedBecauseNixVersionsReadItDifferently() {
+    // Nix 2.8 reads file:///x/cache%20x as the directory "cache%20x", Nix 2.26 as
+    // "cache x" (seen in the version matrix): a cache named so would be found by some agents only.
     String url = "file://" + dir.resolve("cache%20x");
-    CacheUrl parsed = CacheUrl.parse(url);
-    assertEquals(dir.resolve("cache%20x"), parsed.directory());
-    assertEquals(url, parsed.substituterUrl(), "agent-config names the same directory");
-
-    push(url, new ArrayList<>());
-
-    assertTrue(Files.isRegularFile(dir.resolve("cache%20x/nix-cache-info")));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> CacheUrl.parse(url));
+    assertTrue(e.getMessage().contains("a % in a file:// path"), e.getMessage());
+    assertFalse(Files.exists(dir.resolve("cache%20x")));
     assertFalse(Files.exists(dir.resolve("cache x")));
-    // Nix reads the same URL from the same directory.
-    Path fresh = dir.resolve("fresh-store");
-    TestNix.Result r = TestNix.substitute(fresh, url, key.publicKey().toString(), top);
-    assertEquals(0, r.exit(), r.stderr());
-    TestNix.deleteTree(fresh);
   }
 
   @Test
