@@ -104,4 +104,43 @@ class NixMessagesTest {
           v);
     }
   }
+
+  @Test
+  void aJobFunctionRefusingAnArgumentIsReadAsNix28ShowsIt() {
+    // Captured from Nix 2.26.3 (Debian trixie): the call site is in the trace, the function's
+    // place after the error; 2.8 names the function's place in the message and the call site as
+    // the location, which is what tells a job written without `...`.
+    String nix226 =
+        String.join(
+            "\n",
+            "error:",
+            "       … from call site",
+            "         at /lib/eval.nix:3:4:",
+            "            2| let f = import jobFile; in",
+            "            3|   (f { aurora = 1; pkgs = 2; system = \"x\"; }) + 1",
+            "             |    ^",
+            "            4|",
+            "",
+            "       error: function 'anonymous lambda' called with unexpected argument 'system'",
+            "       at /jobs/nodots/default.nix:1:1:",
+            "            1| { aurora }:",
+            "             | ^",
+            "            2| aurora",
+            "");
+    String shaped = NixMessages.normalise(nix226);
+    assertTrue(
+        shaped.startsWith(
+            "error: anonymous function at /jobs/nodots/default.nix:1:1 called with unexpected"
+                + " argument 'system'\n\n       at /lib/eval.nix:3:4:"),
+        shaped);
+    NixException e =
+        BuildErrors.describe(
+            new NixException(shaped, null, true), "/jobs/nodots/default.nix", null);
+    assertTrue(
+        e.getMessage()
+            .startsWith(
+                "/jobs/nodots/default.nix:1:1: the job's function does not accept the argument"
+                    + " 'system'"),
+        e.getMessage());
+  }
 }
