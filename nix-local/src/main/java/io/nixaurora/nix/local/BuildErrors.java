@@ -30,6 +30,17 @@ final class BuildErrors {
           "(?:anonymous function|function '[^']*') at (/[^:\\s]+):(\\d+):(\\d+) called"
               + " (with unexpected|without required) argument '([^']+)'");
 
+  /**
+   * Nix 2.20 and later: {@code function 'anonymous lambda' called with unexpected argument 'x'}.
+   */
+  private static final Pattern UNEXPECTED_ARGUMENT =
+      Pattern.compile(
+          "(?m)^error: function '[^']*' called (with unexpected|without required) argument"
+              + " '([^']+)'");
+
+  /** The arguments eval.nix passes to a job function. */
+  private static final java.util.Set<String> PASSED = java.util.Set.of("aurora", "pkgs", "system");
+
   private BuildErrors() {}
 
   /**
@@ -64,6 +75,23 @@ final class BuildErrors {
                   + call.group(5)
                   + "', which nix-aurora does not pass (it passes aurora, pkgs and system)";
       return new NixException(place + ": " + problem, place, true);
+    }
+    Matcher newer = UNEXPECTED_ARGUMENT.matcher(text);
+    if (location != null && newer.find() && location.startsWith(job)) {
+      // Nix 2.20 and later: the error is placed at the function itself (here the job file's own
+      // function; the call site in eval.nix is cut from the trace), without 2.8's call site.
+      String argument = newer.group(2);
+      String problem =
+          newer.group(1).equals("with unexpected")
+              ? "the job's function does not accept the argument '"
+                  + argument
+                  + "' nix-aurora passes: write `{ aurora, pkgs, ... }:` (with `...`)"
+              : "the job's function requires the argument '"
+                  + argument
+                  + "', which nix-aurora does not pass (it passes aurora, pkgs and system)";
+      if (!newer.group(1).equals("with unexpected") || PASSED.contains(argument)) {
+        return new NixException(location + ": " + problem, location, true);
+      }
     }
     String message = firstError(text);
     if (location == null && !e.jobAtFault() && isEnvironmentFault(message)) {

@@ -29,10 +29,6 @@ final class NixMessages {
   private static final Pattern BUILDER_FAILED = Pattern.compile("^builder failed (.*)$");
   private static final Pattern DEPENDENCIES_FAILED =
       Pattern.compile("^(\\d+) dependenc(?:y|ies) failed$");
-  private static final Pattern WRONG_ARGUMENT =
-      Pattern.compile(
-          "function '[^']*' called (with unexpected|without required) argument '([^']+)'");
-  private static final Pattern AT = Pattern.compile("^\\s+at (/[^:\\s]+:\\d+:\\d+):$");
   private static final Pattern LAST_LINES = Pattern.compile("^(\\s+)[Ll]ast (\\d+ log lines:)$");
   private static final Pattern FULL_LOGS = Pattern.compile("^(\\s*)For full logs, run:\\s*$");
 
@@ -49,31 +45,6 @@ final class NixMessages {
         if (nested > 0) {
           Matcher m = NESTED_ERROR.matcher(in.get(nested));
           m.matches();
-          String callSite = lastCallSite(in, i + 1, nested);
-          Matcher call = WRONG_ARGUMENT.matcher(m.group(2));
-          if (callSite != null && call.matches() && nested + 1 < in.size()) {
-            Matcher at = AT.matcher(in.get(nested + 1));
-            if (at.matches()) {
-              // 2.8's shape: the function's place in the message, the call site as the location
-              // (BuildErrors tells a job function refusing nix-aurora's arguments by it).
-              out.add(
-                  "error: anonymous function at "
-                      + at.group(1)
-                      + " called "
-                      + call.group(1)
-                      + " argument '"
-                      + call.group(2)
-                      + "'");
-              out.add("");
-              out.add("       at " + callSite + ":");
-              int j = nested + 2;
-              while (j < in.size() && !in.get(j).startsWith("error:")) {
-                j++;
-              }
-              i = j - 1;
-              continue;
-            }
-          }
           out.add("error: " + m.group(2));
           int indent = m.group(1).length();
           int j = nested + 1;
@@ -125,20 +96,6 @@ final class NixMessages {
       out.add(line);
     }
     return String.join("\n", out) + (stderr.endsWith("\n") ? "\n" : "");
-  }
-
-  /** The place of the last {@code … from call site} before {@code to} in a trace, or null. */
-  private static String lastCallSite(List<String> lines, int from, int to) {
-    String site = null;
-    for (int j = from; j + 1 < to; j++) {
-      if (lines.get(j).strip().equals("… from call site")) {
-        Matcher at = AT.matcher(lines.get(j + 1));
-        if (at.matches()) {
-          site = at.group(1);
-        }
-      }
-    }
-    return site;
   }
 
   /** The index of the last indented {@code error:} of the trace starting at {@code from}, or -1. */
