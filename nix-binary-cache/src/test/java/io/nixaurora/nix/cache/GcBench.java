@@ -52,12 +52,11 @@ public final class GcBench {
   }
 
   /** Counts operations (a delete of N keys counts N). */
-  static final class Counting implements BinaryCacheTarget {
-    private final BinaryCacheTarget t;
+  static final class Counting extends ForwardingTarget {
     private final Map<String, AtomicLong> ops;
 
     Counting(BinaryCacheTarget t, Map<String, AtomicLong> ops) {
-      this.t = t;
+      super(t);
       this.ops = ops;
     }
 
@@ -69,11 +68,6 @@ public final class GcBench {
     public void delete(List<String> keys) throws CacheException {
       count("delete(key)", keys.size());
       t.delete(keys);
-    }
-
-    @Override
-    public CacheUrl url() {
-      return t.url();
     }
 
     @Override
@@ -113,26 +107,6 @@ public final class GcBench {
     }
 
     @Override
-    public Path stagingDirectory() throws CacheException {
-      return t.stagingDirectory();
-    }
-
-    @Override
-    public String removeStaleTemporaries() {
-      return t.removeStaleTemporaries();
-    }
-
-    @Override
-    public int concurrency() {
-      return t.concurrency();
-    }
-
-    @Override
-    public Optional<List<String>> listNarInfos() throws CacheException {
-      return t.listNarInfos();
-    }
-
-    @Override
     public Optional<List<Entry>> listEntries() throws CacheException {
       count("list", 1);
       return t.listEntries();
@@ -142,11 +116,6 @@ public final class GcBench {
     public Optional<Instant> lastModified(String key) throws CacheException {
       count("lastModified", 1);
       return t.lastModified(key);
-    }
-
-    @Override
-    public void close() {
-      t.close();
     }
   }
 }

@@ -2,14 +2,11 @@ package io.nixaurora.nix.cache;
 
 import io.nixaurora.api.CacheException;
 import io.nixaurora.api.StorePath;
-import java.io.InputStream;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -46,13 +43,12 @@ public final class GcMain {
   }
 
   /** Deletes one key a request and halts the JVM after the N-th. */
-  static final class Dying implements BinaryCacheTarget {
-    private final BinaryCacheTarget t;
+  static final class Dying extends ForwardingTarget {
     private final int dieAfter;
     private final AtomicInteger deleted = new AtomicInteger();
 
     Dying(BinaryCacheTarget t, int dieAfter) {
-      this.t = t;
+      super(t);
       this.dieAfter = dieAfter;
     }
 
@@ -64,76 +60,6 @@ public final class GcMain {
           Runtime.getRuntime().halt(137);
         }
       }
-    }
-
-    @Override
-    public CacheUrl url() {
-      return t.url();
-    }
-
-    @Override
-    public boolean exists(String key) throws CacheException {
-      return t.exists(key);
-    }
-
-    @Override
-    public OptionalLong size(String key) throws CacheException {
-      return t.size(key);
-    }
-
-    @Override
-    public Optional<byte[]> read(String key) throws CacheException {
-      return t.read(key);
-    }
-
-    @Override
-    public InputStream open(String key) throws CacheException {
-      return t.open(key);
-    }
-
-    @Override
-    public void write(String key, byte[] content, String contentType) throws CacheException {
-      t.write(key, content, contentType);
-    }
-
-    @Override
-    public void writeFile(String key, Path staged, String contentType) throws CacheException {
-      t.writeFile(key, staged, contentType);
-    }
-
-    @Override
-    public Path stagingDirectory() throws CacheException {
-      return t.stagingDirectory();
-    }
-
-    @Override
-    public String removeStaleTemporaries() {
-      return t.removeStaleTemporaries();
-    }
-
-    @Override
-    public int concurrency() {
-      return t.concurrency();
-    }
-
-    @Override
-    public Optional<List<String>> listNarInfos() throws CacheException {
-      return t.listNarInfos();
-    }
-
-    @Override
-    public Optional<List<Entry>> listEntries() throws CacheException {
-      return t.listEntries();
-    }
-
-    @Override
-    public Optional<Instant> lastModified(String key) throws CacheException {
-      return t.lastModified(key);
-    }
-
-    @Override
-    public void close() {
-      t.close();
     }
   }
 }
