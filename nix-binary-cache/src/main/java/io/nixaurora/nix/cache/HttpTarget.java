@@ -68,7 +68,7 @@ public final class HttpTarget implements BinaryCacheTarget {
 
   private final Optional<String> authorization;
   private final HttpClient client;
-  private Path staging;
+  private final StagingDirectory staging = new StagingDirectory();
 
   /**
    * @param credentials sent as HTTP Basic authentication with every request
@@ -373,17 +373,8 @@ public final class HttpTarget implements BinaryCacheTarget {
   }
 
   @Override
-  public synchronized Path stagingDirectory() throws CacheException {
-    // Our own directory (not a shared, fixed name another user could own), removed at close().
-    if (staging == null) {
-      try {
-        staging = Files.createTempDirectory(Temporaries.stagingPrefix());
-      } catch (IOException e) {
-        throw new CacheException(
-            CacheException.Kind.FAILURE, "cannot create a temporary directory: " + e, e);
-      }
-    }
-    return staging;
+  public Path stagingDirectory() throws CacheException {
+    return staging.path();
   }
 
   @Override
@@ -555,16 +546,6 @@ public final class HttpTarget implements BinaryCacheTarget {
   @Override
   public synchronized void close() {
     stopSelectorThread();
-    if (staging != null) {
-      try (var files = Files.list(staging)) {
-        for (Path f : files.toList()) {
-          Files.deleteIfExists(f);
-        }
-        Files.deleteIfExists(staging);
-      } catch (IOException ignored) {
-        // Leftover temporary files are harmless.
-      }
-      staging = null;
-    }
+    staging.close();
   }
 }

@@ -84,7 +84,7 @@ public final class S3Target implements BinaryCacheTarget {
   private final long partSize;
   private final ObjectCannedACL acl;
   private volatile boolean singleDeletes;
-  private Path staging;
+  private final StagingDirectory staging = new StagingDirectory();
 
   private S3Target(CacheUrl url, S3Client s3, long multipartThreshold, long partSize) {
     this.url = url;
@@ -395,16 +395,8 @@ public final class S3Target implements BinaryCacheTarget {
   }
 
   @Override
-  public synchronized Path stagingDirectory() throws CacheException {
-    if (staging == null) {
-      try {
-        staging = Files.createTempDirectory(Temporaries.stagingPrefix());
-      } catch (IOException e) {
-        throw new CacheException(
-            CacheException.Kind.FAILURE, "cannot create a temporary directory: " + e, e);
-      }
-    }
-    return staging;
+  public Path stagingDirectory() throws CacheException {
+    return staging.path();
   }
 
   @Override
@@ -522,16 +514,6 @@ public final class S3Target implements BinaryCacheTarget {
   @Override
   public synchronized void close() {
     s3.close();
-    if (staging != null) {
-      try (var files = Files.list(staging)) {
-        for (Path f : files.toList()) {
-          Files.deleteIfExists(f);
-        }
-        Files.deleteIfExists(staging);
-      } catch (IOException ignored) {
-        // Leftover temporary files are harmless.
-      }
-      staging = null;
-    }
+    staging.close();
   }
 }
