@@ -66,31 +66,14 @@ final class BuildErrors {
         file = job;
       }
       String place = file + ":" + call.group(2) + ":" + call.group(3);
-      String problem =
-          call.group(4).equals("with unexpected")
-              ? "the job's function does not accept the argument '"
-                  + call.group(5)
-                  + "' nix-aurora passes: write `{ aurora, pkgs, ... }:` (with `...`)"
-              : "the job's function requires the argument '"
-                  + call.group(5)
-                  + "', which nix-aurora does not pass (it passes aurora, pkgs and system)";
-      return new NixException(place + ": " + problem, place, true);
+      return argumentsProblem(place, call.group(4), call.group(5));
     }
     Matcher newer = UNEXPECTED_ARGUMENT.matcher(text);
     if (location != null && newer.find() && location.startsWith(job)) {
       // Nix 2.20 and later: the error is placed at the function itself (here the job file's own
       // function; the call site in eval.nix is cut from the trace), without 2.8's call site.
-      String argument = newer.group(2);
-      String problem =
-          newer.group(1).equals("with unexpected")
-              ? "the job's function does not accept the argument '"
-                  + argument
-                  + "' nix-aurora passes: write `{ aurora, pkgs, ... }:` (with `...`)"
-              : "the job's function requires the argument '"
-                  + argument
-                  + "', which nix-aurora does not pass (it passes aurora, pkgs and system)";
-      if (!newer.group(1).equals("with unexpected") || PASSED.contains(argument)) {
-        return new NixException(location + ": " + problem, location, true);
+      if (!newer.group(1).equals("with unexpected") || PASSED.contains(newer.group(2))) {
+        return argumentsProblem(location, newer.group(1), newer.group(2));
       }
     }
     String message = firstError(text);
@@ -100,6 +83,22 @@ final class BuildErrors {
     }
     String prefix = location != null ? location : job;
     return new NixException(prefix + ": " + message, location, true);
+  }
+
+  /**
+   * The job's function does not take what eval.nix passes ({@code kind} "with unexpected") or wants
+   * what it does not pass ("without required"), at {@code place}.
+   */
+  private static NixException argumentsProblem(String place, String kind, String argument) {
+    String problem =
+        kind.equals("with unexpected")
+            ? "the job's function does not accept the argument '"
+                + argument
+                + "' nix-aurora passes: write `{ aurora, pkgs, ... }:` (with `...`)"
+            : "the job's function requires the argument '"
+                + argument
+                + "', which nix-aurora does not pass (it passes aurora, pkgs and system)";
+    return new NixException(place + ": " + problem, place, true);
   }
 
   /** Failures of the machine or Nix installation rather than of the job being built. */
