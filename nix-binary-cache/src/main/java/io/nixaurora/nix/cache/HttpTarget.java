@@ -27,10 +27,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
@@ -513,26 +509,7 @@ public final class HttpTarget implements BinaryCacheTarget {
   /** WebDAV DELETE (nginx {@code dav_methods PUT DELETE}), {@link #CONCURRENCY} at a time. */
   @Override
   public void delete(List<String> keys) throws CacheException {
-    ExecutorService pool =
-        Executors.newFixedThreadPool(Math.min(CONCURRENCY, Math.max(1, keys.size())));
-    try {
-      List<CompletableFuture<Void>> all = new ArrayList<>();
-      for (String k : keys) {
-        all.add(
-            CompletableFuture.runAsync(
-                () -> {
-                  try {
-                    deleteOne(k);
-                  } catch (CacheException e) {
-                    throw new CompletionException(e);
-                  }
-                },
-                pool));
-      }
-      Futures.joinAll(all);
-    } finally {
-      pool.shutdownNow();
-    }
+    Futures.forEachKey(keys, CONCURRENCY, this::deleteOne);
   }
 
   private void deleteOne(String key) throws CacheException {

@@ -13,10 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
@@ -489,26 +485,16 @@ public final class S3Target implements BinaryCacheTarget {
 
   /** DeleteObject per key, {@link #CONCURRENCY} at a time. */
   private void deleteOneByOne(List<String> keys) throws CacheException {
-    ExecutorService pool =
-        Executors.newFixedThreadPool(Math.min(CONCURRENCY, Math.max(1, keys.size())));
-    try {
-      List<CompletableFuture<Void>> all = new ArrayList<>();
-      for (String k : keys) {
-        all.add(
-            CompletableFuture.runAsync(
-                () -> {
-                  try {
-                    s3.deleteObject(b -> b.bucket(bucket).key(objectKey(k)));
-                  } catch (SdkException e) {
-                    throw new CompletionException(failure("DELETE", k, e));
-                  }
-                },
-                pool));
-      }
-      Futures.joinAll(all);
-    } finally {
-      pool.shutdownNow();
-    }
+    Futures.forEachKey(
+        keys,
+        CONCURRENCY,
+        k -> {
+          try {
+            s3.deleteObject(b -> b.bucket(bucket).key(objectKey(k)));
+          } catch (SdkException e) {
+            throw failure("DELETE", k, e);
+          }
+        });
   }
 
   @Override
