@@ -1,6 +1,8 @@
 package io.nixaurora.api;
 
 import io.nixaurora.api.event.EventListener;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -23,6 +25,22 @@ public interface StoreProvider {
    * @throws StoreException when a path cannot be published
    */
   Publication publish(BuiltJob job, EventListener events) throws StoreException;
+
+  /**
+   * Publishes several jobs at once, one publication per job in the order given. An implementation
+   * should publish the union of their closures once (each path once); the default publishes them
+   * one after the other. A failure fails the call: no job is reported published unless all are.
+   *
+   * @throws StoreException when a path cannot be published
+   */
+  default List<Publication> publishAll(List<BuiltJob> jobs, EventListener events)
+      throws StoreException {
+    List<Publication> publications = new ArrayList<>(jobs.size());
+    for (BuiltJob job : jobs) {
+      publications.add(publish(job, events));
+    }
+    return List.copyOf(publications);
+  }
 
   /**
    * The jobs this provider keeps something alive for on this machine (the local provider's GC
