@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  * wherever it occurs in the upper-cased component, so {@code sunday} becomes {@code 0DAY} and is
  * refused; day of month and day of week cannot both be restricted. A field of only commas makes the
  * scheduler's parser fail with a NoSuchElementException instead of refusing; it is refused here.
- * The agreement is checked against the scheduler's own parser by {@code CronScheduleTest}.
+ * The agreement is checked against the scheduler's own parser by {@code CronScheduleIT}.
  *
  * <p>Instances are immutable.
  */

@@ -41,7 +41,7 @@ public final class EmbedCompiler {
 
   /** The job, in Java: hello_world's process plus a second one that uses {@code pkgs.hello}. */
   public static Job job() {
-    // README begin: job (the README's Java example is this text; ExamplesTest keeps them equal)
+    // README begin: job (the README's Java example is this text; ExamplesIT keeps them equal)
     Process helloWorld =
         Process.builder()
             .name("hello_world")

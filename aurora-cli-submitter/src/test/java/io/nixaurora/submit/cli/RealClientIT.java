@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The cli submitter with the real Aurora 0.22 client as {@code aurora}, against the scheduler
  * stand-in: what it runs, what reaches the scheduler, and how it reads the client's answers (the
- * fake client in {@link AuroraCliSubmitterTest} covers the exit codes the stand-in cannot produce).
+ * fake client in {@link AuroraCliSubmitterIT} covers the exit codes the stand-in cannot produce).
  */
 @Timeout(300)
 class RealClientIT {
