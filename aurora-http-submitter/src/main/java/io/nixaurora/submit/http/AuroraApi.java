@@ -1,16 +1,48 @@
 package io.nixaurora.submit.http;
 
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The parts of Aurora 0.22's scheduler API ({@code api.thrift}, docs/aurora-spec.md §4) that the
  * http submitter sends or reads, by name: one class per struct or union with its field ids, one per
  * call with its method name and argument ids, and the enums with their values. Names are
  * api.thrift's, in constant case ({@code TaskConfig.maxTaskFailures} is {@link
- * TaskConfig#MAX_TASK_FAILURES}). AuroraApiTest checks every one of them against the API that
- * Thrift generates from 0.22's api.thrift, so a wrong id or a misspelt name fails a test.
+ * TaskConfig#MAX_TASK_FAILURES}), as are the constants it declares. AuroraApiTest checks every one
+ * of them against the API that Thrift generates from 0.22's api.thrift, so a wrong id or a misspelt
+ * name fails a test.
  */
 final class AuroraApi {
+  /** ExecutorConfig.name of Thermos jobs, whose data the client writes. */
+  static final String AURORA_EXECUTOR_NAME = "AuroraExecutor";
+
+  /** What a role, environment or job name must match (Python's {@code re}; ASCII {@code \\w}). */
+  static final String GOOD_IDENTIFIER_PATTERN_PYTHON = "^[\\w\\-\\.]+$";
+
+  /** The task states of a job that is there (a task the scheduler still acts on). */
+  static final Set<ScheduleStatus> ACTIVE_STATES =
+      Set.of(
+          ScheduleStatus.ASSIGNED,
+          ScheduleStatus.DRAINING,
+          ScheduleStatus.KILLING,
+          ScheduleStatus.PENDING,
+          ScheduleStatus.PREEMPTING,
+          ScheduleStatus.RESTARTING,
+          ScheduleStatus.RUNNING,
+          ScheduleStatus.STARTING,
+          ScheduleStatus.PARTITIONED,
+          ScheduleStatus.THROTTLED);
+
+  /** The states of an update in progress. */
+  static final Set<JobUpdateStatus> ACTIVE_JOB_UPDATE_STATES =
+      Set.of(
+          JobUpdateStatus.ROLLING_FORWARD,
+          JobUpdateStatus.ROLLING_BACK,
+          JobUpdateStatus.ROLL_FORWARD_PAUSED,
+          JobUpdateStatus.ROLL_BACK_PAUSED,
+          JobUpdateStatus.ROLL_FORWARD_AWAITING_PULSE,
+          JobUpdateStatus.ROLL_BACK_AWAITING_PULSE);
+
   private AuroraApi() {}
 
   /** A Thrift enum: its constants are named as in api.thrift and carry its values. */

@@ -12,6 +12,7 @@ import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -48,6 +49,9 @@ class AuroraApiTest {
   void theCheckFindsAWrongIdAMisspeltNameAndAWrongEnumValue() throws Exception {
     assertEquals(
         List.of(
+            "ACTIVE_STATES: api.thrift has [0, 1, 2, 6, 9, 12, 13, 16, 17, 18], the code [2]",
+            "AURORA_EXECUTOR_NAME: api.thrift has 'AuroraExecutor', the code 'Aurora'",
+            "LIVE_STATE: api.thrift has no constant LIVE_STATE",
             "JobKey.ENVIROMENT = 2: api.thrift's field 2 of JobKey is environment",
             "JobKey.NAME = 4: JobKey has no field 4",
             "Mode: api.thrift has {RO=2, RW=1}, the code {RO=1, RW=2}",
@@ -79,6 +83,36 @@ class AuroraApiTest {
    */
   static List<String> problems(Class<?> holder, JsonNode api) throws IllegalAccessException {
     List<String> problems = new ArrayList<>();
+    List<Field> constants = new ArrayList<>(List.of(holder.getDeclaredFields()));
+    constants.sort((a, b) -> a.getName().compareTo(b.getName()));
+    for (Field constant : constants) {
+      if (!Modifier.isStatic(constant.getModifiers()) || constant.isSynthetic()) {
+        continue;
+      }
+      constant.setAccessible(true);
+      JsonNode expected = api.path("constants").path(constant.getName());
+      Object value = constant.get(null);
+      if (expected.isMissingNode()) {
+        problems.add(constant.getName() + ": api.thrift has no constant " + constant.getName());
+      } else if (value instanceof Set<?> set) {
+        List<Integer> values = new ArrayList<>();
+        set.forEach(e -> values.add(((AuroraApi.ThriftEnum) e).value()));
+        values.sort(null);
+        List<Integer> wanted = new ArrayList<>();
+        expected.forEach(v -> wanted.add(v.asInt()));
+        if (!values.equals(wanted)) {
+          problems.add(constant.getName() + ": api.thrift has " + wanted + ", the code " + values);
+        }
+      } else if (!expected.asText().equals(value)) {
+        problems.add(
+            constant.getName()
+                + ": api.thrift has '"
+                + expected.asText()
+                + "', the code '"
+                + value
+                + "'");
+      }
+    }
     List<Class<?>> nested = new ArrayList<>(List.of(holder.getDeclaredClasses()));
     nested.sort((a, b) -> a.getSimpleName().compareTo(b.getSimpleName()));
     for (Class<?> type : nested) {
@@ -170,6 +204,11 @@ class AuroraApiTest {
 
   /** Names with the mistakes the check is for. */
   static final class Broken {
+    static final String AURORA_EXECUTOR_NAME = "Aurora";
+    static final Set<AuroraApi.ScheduleStatus> ACTIVE_STATES =
+        Set.of(AuroraApi.ScheduleStatus.RUNNING);
+    static final Set<AuroraApi.ScheduleStatus> LIVE_STATE = Set.of();
+
     static final class JobKey {
       static final short ROLE = 1;
       static final short ENVIROMENT = 2;

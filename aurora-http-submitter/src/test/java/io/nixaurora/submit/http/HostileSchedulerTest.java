@@ -250,7 +250,7 @@ class HostileSchedulerTest {
             SubmitException.class,
             () -> submitter(Map.of()).create(HttpSubmitterTest.helloWorld()));
 
-    assertTrue(e.getMessage().length() < HttpSubmitter.MAX_DETAILS + 200, "cut");
+    assertTrue(e.getMessage().length() < Responses.MAX_DETAILS + 200, "cut");
   }
 
   @Test

@@ -1,4 +1,4 @@
-"""Dumps Aurora 0.22's scheduler API as JSON: every struct's fields, every enum, every call's args.
+"""Dumps Aurora 0.22's scheduler API as JSON: structs' fields, enums, calls' args, constants.
 
 Made from the Python code that Thrift 0.17 generates from Aurora 0.22's api.thrift (loaded with
 the Thrift runtime, not parsed), so aurora-0.22-api.json next to this file is the API as the real
@@ -11,7 +11,8 @@ import inspect
 import json
 import sys
 
-from gen.apache.aurora.api import AuroraAdmin, AuroraSchedulerManager, ReadOnlyScheduler, ttypes
+from gen.apache.aurora.api import (AuroraAdmin, AuroraSchedulerManager, ReadOnlyScheduler,
+                                  constants, ttypes)
 from thrift.Thrift import TType
 
 # UTF7 and UTF8 are other names of STRING and of a code no field uses.
@@ -37,6 +38,12 @@ for name, value in sorted(vars(ttypes).items()):
     elif hasattr(value, '_VALUES_TO_NAMES'):
         enums[name] = dict((n, v) for v, n in value._VALUES_TO_NAMES.items())
 
+# api.thrift's constants: strings, and sets of enum values (as sorted lists).
+consts = {}
+for name, value in sorted(vars(constants).items()):
+    if name.isupper() and isinstance(value, (str, set, frozenset)):
+        consts[name] = sorted(value) if isinstance(value, (set, frozenset)) else value
+
 calls = {}
 for service in (ReadOnlyScheduler, AuroraSchedulerManager, AuroraAdmin):
     for name, value in sorted(vars(service).items()):
@@ -44,6 +51,6 @@ for service in (ReadOnlyScheduler, AuroraSchedulerManager, AuroraAdmin):
             calls[name[:-len('_args')]] = {'service': service.__name__.split('.')[-1],
                                            'args': fields(value.thrift_spec)}
 
-json.dump({'structs': structs, 'enums': enums, 'calls': calls}, sys.stdout, indent=1,
-          sort_keys=True, separators=(',', ': '))
+api = {'structs': structs, 'enums': enums, 'calls': calls, 'constants': consts}
+json.dump(api, sys.stdout, indent=1, sort_keys=True, separators=(',', ': '))
 sys.stdout.write('\n')
