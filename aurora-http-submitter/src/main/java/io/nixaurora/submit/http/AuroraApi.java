@@ -520,6 +520,70 @@ final class AuroraApi {
     private ConfigGroup() {}
   }
 
+  /** struct ServerInfo. */
+  static final class ServerInfo {
+    static final short CLUSTER_NAME = 1;
+    static final short STATS_URL_PREFIX = 3;
+
+    private ServerInfo() {}
+  }
+
+  /** struct GetJobsResult. */
+  static final class GetJobsResult {
+    static final short CONFIGS = 1;
+
+    private GetJobsResult() {}
+  }
+
+  /** struct JobSummaryResult. */
+  static final class JobSummaryResult {
+    static final short SUMMARIES = 1;
+
+    private JobSummaryResult() {}
+  }
+
+  /** struct JobUpdate. */
+  static final class JobUpdate {
+    static final short SUMMARY = 1;
+    static final short INSTRUCTIONS = 2;
+
+    private JobUpdate() {}
+  }
+
+  /** struct JobUpdateDetails. */
+  static final class JobUpdateDetails {
+    static final short UPDATE = 1;
+    static final short UPDATE_EVENTS = 2;
+    static final short INSTANCE_EVENTS = 3;
+
+    private JobUpdateDetails() {}
+  }
+
+  /** struct GetJobUpdateDetailsResult. */
+  static final class GetJobUpdateDetailsResult {
+    static final short DETAILS = 1;
+    static final short DETAILS_LIST = 2;
+
+    private GetJobUpdateDetailsResult() {}
+  }
+
+  /** struct JobUpdateInstructions. */
+  static final class JobUpdateInstructions {
+    static final short INITIAL_STATE = 1;
+    static final short DESIRED_STATE = 2;
+    static final short SETTINGS = 3;
+
+    private JobUpdateInstructions() {}
+  }
+
+  /** struct InstanceTaskConfig. */
+  static final class InstanceTaskConfig {
+    static final short TASK = 1;
+    static final short INSTANCES = 2;
+
+    private InstanceTaskConfig() {}
+  }
+
   /** The arguments of AuroraSchedulerManager.createJob. */
   static final class CreateJobArgs {
     static final String METHOD = "createJob";
