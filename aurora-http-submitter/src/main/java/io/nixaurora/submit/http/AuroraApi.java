@@ -16,7 +16,7 @@ final class AuroraApi {
   /** ExecutorConfig.name of Thermos jobs, whose data the client writes. */
   static final String AURORA_EXECUTOR_NAME = "AuroraExecutor";
 
-  /** What a role, environment or job name must match (Python's {@code re}; ASCII {@code \\w}). */
+  /** What a role, environment or job name must match (Python's {@code re}; ASCII {@code \w}). */
   static final String GOOD_IDENTIFIER_PATTERN_PYTHON = "^[\\w\\-\\.]+$";
 
   /** The task states of a job that is there (a task the scheduler still acts on). */

@@ -14,6 +14,9 @@ import io.nixaurora.api.SubmitResult;
 import io.nixaurora.api.Submitter;
 import io.nixaurora.api.event.EventListener;
 import io.nixaurora.api.model.Job;
+import io.nixaurora.submit.http.AuroraApi.CreateJobArgs;
+import io.nixaurora.submit.http.AuroraApi.KillTasksArgs;
+import io.nixaurora.submit.http.AuroraApi.ScheduleCronJobArgs;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -91,7 +94,7 @@ public final class HttpSubmitter implements Submitter {
       calls.createJob(key, job.jobConfiguration(), cron);
     } catch (SchedulerClient.OutcomeUnknown e) {
       return OutcomeRecovery.afterLostAnswer(
-          calls, key, action, cron ? "scheduleCronJob" : "createJob", e);
+          calls, key, action, cron ? ScheduleCronJobArgs.METHOD : CreateJobArgs.METHOD, e);
     }
     String url = calls.jobUrl(key);
     if (cron) {
@@ -168,7 +171,8 @@ public final class HttpSubmitter implements Submitter {
     try {
       message = calls.killTasks(key);
     } catch (SchedulerClient.OutcomeUnknown e) {
-      return OutcomeRecovery.afterLostAnswer(calls, key, SubmitResult.Action.KILL, "killTasks", e);
+      return OutcomeRecovery.afterLostAnswer(
+          calls, key, SubmitResult.Action.KILL, KillTasksArgs.METHOD, e);
     }
     return new SubmitResult(
         key,

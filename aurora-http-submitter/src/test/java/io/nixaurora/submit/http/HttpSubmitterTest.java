@@ -452,6 +452,23 @@ class HttpSubmitterTest {
   }
 
   @Test
+  void aConnectionResetOnKillIsConfirmedWhenEveryActiveTaskIsKilling() throws Exception {
+    scheduler.stub(
+        FakeScheduler.call("killTasks")
+            .willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
+    scheduler.tasks(
+        List.of(
+            new JobStatus.Task(0, Optional.of("t-0"), "KILLING", Optional.empty()),
+            new JobStatus.Task(1, Optional.of("t-1"), "FINISHED", Optional.empty())));
+
+    SubmitResult result = submitter().kill(KEY);
+
+    assertEquals(SubmitResult.Action.KILL, result.action());
+    assertTrue(result.message().contains("confirmed"), result.message());
+    assertEquals(1, scheduler.bodies("killTasks").size());
+  }
+
+  @Test
   void aResponseSlowerThanTheTimeoutIsNotWaitedFor() throws Exception {
     scheduler.tiers();
     scheduler.stub(
