@@ -32,17 +32,13 @@ final class OutcomeRecovery {
       SchedulerClient.OutcomeUnknown lost)
       throws SubmitException {
     String why = lost.getMessage();
+    String unknown = "the outcome of " + method + " for " + key + " is unknown: " + why;
     JobStatus status;
     try {
       status = calls.tasks(key);
     } catch (SubmitException e) {
       throw new SubmitException.Network(
-          "the outcome of "
-              + method
-              + " for "
-              + key
-              + " is unknown: "
-              + why
+          unknown
               + ", and the job's state could not be read ("
               + e.getMessage()
               + "); check with status before trying again",
@@ -74,12 +70,7 @@ final class OutcomeRecovery {
           Optional.empty());
     }
     throw new SubmitException.Network(
-        "the outcome of "
-            + method
-            + " for "
-            + key
-            + " is unknown: "
-            + why
+        unknown
             + "; the scheduler lists "
             + active.size()
             + " active task(s). It was not retried, since repeating it is not safe; check with"

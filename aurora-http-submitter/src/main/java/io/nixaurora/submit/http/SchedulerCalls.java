@@ -199,17 +199,13 @@ final class SchedulerCalls {
    * @param request the JobUpdateRequest
    */
   JobDiff updateDiff(JobKey key, TJson.Struct request) throws SubmitException {
-    TJsonReply.Struct response =
-        readOnly(
-            GetJobUpdateDiffArgs.METHOD,
-            new TJson.Struct().set(GetJobUpdateDiffArgs.REQUEST, request));
-    Responses.check(GetJobUpdateDiffArgs.METHOD, response, key);
     TJsonReply.Struct result =
-        Responses.result(response, Result.GET_JOB_UPDATE_DIFF_RESULT)
-            .orElseThrow(
-                () ->
-                    new SubmitException.ApiError(
-                        GetJobUpdateDiffArgs.METHOD + ": the answer has no diff"));
+        readResult(
+            GetJobUpdateDiffArgs.METHOD,
+            new TJson.Struct().set(GetJobUpdateDiffArgs.REQUEST, request),
+            key,
+            Result.GET_JOB_UPDATE_DIFF_RESULT,
+            "the answer has no diff");
     // No detail text: the instance lists are the whole answer, and the CLI prints them once.
     return new JobDiff(
         instances(result, GetJobUpdateDiffResult.ADD),
@@ -217,6 +213,20 @@ final class SchedulerCalls {
         instances(result, GetJobUpdateDiffResult.UPDATE),
         instances(result, GetJobUpdateDiffResult.UNCHANGED),
         "");
+  }
+
+  /**
+   * A read-only call's result: the response checked, then its {@code field} of Result.
+   *
+   * @param missing what is said when the answer has no such result
+   */
+  TJsonReply.Struct readResult(
+      String method, TJson.Struct args, JobKey key, short field, String missing)
+      throws SubmitException {
+    TJsonReply.Struct response = readOnly(method, args);
+    Responses.check(method, response, key);
+    return Responses.result(response, field)
+        .orElseThrow(() -> new SubmitException.ApiError(method + ": " + missing));
   }
 
   /** A read-only call (retried after transport errors); the response, not yet checked. */

@@ -32,14 +32,13 @@ record Tiers(String defaultTier, Map<String, Tier> tiers) {
 
   /** The tiers of the scheduler {@code calls} speaks to ({@code key} only names the failure). */
   static Tiers of(SchedulerCalls calls, JobKey key) throws SubmitException {
-    TJsonReply.Struct response = calls.readOnly(GetTierConfigsArgs.METHOD, new TJson.Struct());
-    Responses.check(GetTierConfigsArgs.METHOD, response, key);
     TJsonReply.Struct result =
-        Responses.result(response, Result.GET_TIER_CONFIG_RESULT)
-            .orElseThrow(
-                () ->
-                    new SubmitException.ApiError(
-                        GetTierConfigsArgs.METHOD + ": no tier configuration"));
+        calls.readResult(
+            GetTierConfigsArgs.METHOD,
+            new TJson.Struct(),
+            key,
+            Result.GET_TIER_CONFIG_RESULT,
+            "no tier configuration");
     Map<String, Tier> tiers = new LinkedHashMap<>();
     for (TJsonReply.Struct tier : result.structs(GetTierConfigResult.TIERS)) {
       boolean preemptible = false;

@@ -224,18 +224,12 @@ class AuroraApiTest {
     }
 
     enum Mode implements AuroraApi.ThriftEnum {
-      RW(2),
-      RO(1);
-
-      private final int value;
-
-      Mode(int value) {
-        this.value = value;
-      }
+      RW,
+      RO;
 
       @Override
       public int value() {
-        return value;
+        return this == RW ? 2 : 1; // api.thrift has RW = 1, RO = 2
       }
     }
   }

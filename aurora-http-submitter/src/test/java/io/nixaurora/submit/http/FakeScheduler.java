@@ -143,6 +143,11 @@ final class FakeScheduler implements AutoCloseable {
                     Boolean.toString(revocable))));
   }
 
+  /** getJobSummary answers with an empty summary. */
+  void jobSummary() {
+    answer("getJobSummary", OK, List.of(), Result.JOB_SUMMARY_RESULT, new TJson.Struct());
+  }
+
   /** getTasksWithoutConfigs lists {@code tasks}. */
   void tasks(List<JobStatus.Task> tasks) {
     answer(

@@ -55,12 +55,7 @@ class HttpSubmitterContractTest extends SubmitterContract {
       scheduler.answer("createJob", FakeScheduler.OK);
       scheduler.answer("scheduleCronJob", FakeScheduler.OK);
       scheduler.answer("killTasks", FakeScheduler.OK, "Tasks killed.");
-      scheduler.answer(
-          "getJobSummary",
-          FakeScheduler.OK,
-          List.of(),
-          AuroraApi.Result.JOB_SUMMARY_RESULT,
-          new TJson.Struct());
+      scheduler.jobSummary();
       scheduler.tasks(tasks);
       scheduler.updates(KEY, updateId, UPDATE_STATUSES.indexOf(updateStatus));
     }

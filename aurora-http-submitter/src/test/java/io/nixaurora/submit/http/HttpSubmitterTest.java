@@ -212,12 +212,7 @@ class HttpSubmitterTest {
   @Test
   void statusOfAJobWithoutTasksAsksForTheJobSummary() throws Exception {
     scheduler.tasks(List.of());
-    scheduler.answer(
-        "getJobSummary",
-        FakeScheduler.OK,
-        List.of(),
-        AuroraApi.Result.JOB_SUMMARY_RESULT,
-        new TJson.Struct());
+    scheduler.jobSummary();
 
     JobStatus status = submitter().status(KEY);
 
