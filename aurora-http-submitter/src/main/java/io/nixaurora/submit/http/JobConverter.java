@@ -3,6 +3,37 @@ package io.nixaurora.submit.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nixaurora.api.JobKey;
+import io.nixaurora.submit.http.AuroraApi.AppcImage;
+import io.nixaurora.submit.http.AuroraApi.BatchJobUpdateStrategy;
+import io.nixaurora.submit.http.AuroraApi.Constraint;
+import io.nixaurora.submit.http.AuroraApi.Container;
+import io.nixaurora.submit.http.AuroraApi.CoordinatorSlaPolicy;
+import io.nixaurora.submit.http.AuroraApi.CountSlaPolicy;
+import io.nixaurora.submit.http.AuroraApi.CronCollisionPolicy;
+import io.nixaurora.submit.http.AuroraApi.DockerContainer;
+import io.nixaurora.submit.http.AuroraApi.DockerImage;
+import io.nixaurora.submit.http.AuroraApi.DockerParameter;
+import io.nixaurora.submit.http.AuroraApi.ExecutorConfig;
+import io.nixaurora.submit.http.AuroraApi.Identity;
+import io.nixaurora.submit.http.AuroraApi.Image;
+import io.nixaurora.submit.http.AuroraApi.JobConfiguration;
+import io.nixaurora.submit.http.AuroraApi.JobUpdateRequest;
+import io.nixaurora.submit.http.AuroraApi.JobUpdateSettings;
+import io.nixaurora.submit.http.AuroraApi.JobUpdateStrategy;
+import io.nixaurora.submit.http.AuroraApi.LimitConstraint;
+import io.nixaurora.submit.http.AuroraApi.MesosContainer;
+import io.nixaurora.submit.http.AuroraApi.Metadata;
+import io.nixaurora.submit.http.AuroraApi.Mode;
+import io.nixaurora.submit.http.AuroraApi.PartitionPolicy;
+import io.nixaurora.submit.http.AuroraApi.PercentageSlaPolicy;
+import io.nixaurora.submit.http.AuroraApi.QueueJobUpdateStrategy;
+import io.nixaurora.submit.http.AuroraApi.Resource;
+import io.nixaurora.submit.http.AuroraApi.SlaPolicy;
+import io.nixaurora.submit.http.AuroraApi.TaskConfig;
+import io.nixaurora.submit.http.AuroraApi.TaskConstraint;
+import io.nixaurora.submit.http.AuroraApi.ValueConstraint;
+import io.nixaurora.submit.http.AuroraApi.VariableBatchJobUpdateStrategy;
+import io.nixaurora.submit.http.AuroraApi.Volume;
 import io.nixaurora.submit.http.ExecutorData.InvalidJob;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -24,7 +55,8 @@ import java.util.regex.Pattern;
  */
 final class JobConverter {
   private static final long MB = 1024L * 1024L;
-  private static final Pattern IDENTIFIER = Pattern.compile("^[\\w\\-.]+$");
+  private static final Pattern IDENTIFIER =
+      Pattern.compile(AuroraApi.GOOD_IDENTIFIER_PATTERN_PYTHON);
   private static final Pattern PROCESS_NAME = Pattern.compile("^[^./][^/]*$");
   private static final Pattern THERMOS_PORT =
       Pattern.compile("\\{\\{thermos\\.ports\\[([^\\]]+)\\]\\}\\}");
@@ -48,12 +80,12 @@ final class JobConverter {
 
   private JobConverter() {}
 
-  /** JobKey{1 role; 2 environment; 3 name}. */
+  /** The Thrift JobKey of {@code key}. */
   static TJson.Struct jobKey(JobKey key) {
     return new TJson.Struct()
-        .set(1, TJson.str(key.role()))
-        .set(2, TJson.str(key.environment()))
-        .set(3, TJson.str(key.name()));
+        .set(AuroraApi.JobKey.ROLE, TJson.str(key.role()))
+        .set(AuroraApi.JobKey.ENVIRONMENT, TJson.str(key.environment()))
+        .set(AuroraApi.JobKey.NAME, TJson.str(key.name()));
   }
 
   /**
@@ -126,63 +158,68 @@ final class JobConverter {
             job.get("role").textValue(),
             job.get("environment").textValue(),
             job.get("name").textValue());
-    TJson.Struct identity = new TJson.Struct().set(2, TJson.str(owner));
+    TJson.Struct identity = new TJson.Struct().set(Identity.USER, TJson.str(owner));
 
     List<TJson.Value> resourceSet = new ArrayList<>();
-    resourceSet.add(new TJson.Struct().set(1, TJson.dbl(cpu)));
-    resourceSet.add(new TJson.Struct().set(2, TJson.i64(ramMb)));
-    resourceSet.add(new TJson.Struct().set(3, TJson.i64(diskMb)));
+    resourceSet.add(new TJson.Struct().set(Resource.NUM_CPUS, TJson.dbl(cpu)));
+    resourceSet.add(new TJson.Struct().set(Resource.RAM_MB, TJson.i64(ramMb)));
+    resourceSet.add(new TJson.Struct().set(Resource.DISK_MB, TJson.i64(diskMb)));
     checkStaticPorts(job);
     for (String port : namedPorts(job)) {
-      resourceSet.add(new TJson.Struct().set(4, TJson.str(port)));
+      resourceSet.add(new TJson.Struct().set(Resource.NAMED_PORT, TJson.str(port)));
     }
     long gpu = resources.path("gpu").asLong(0);
     if (gpu != 0) {
-      resourceSet.add(new TJson.Struct().set(5, TJson.i64(gpu)));
+      resourceSet.add(new TJson.Struct().set(Resource.NUM_GPUS, TJson.i64(gpu)));
     }
 
     TJson.Struct taskConfig =
         new TJson.Struct()
-            .set(28, jobKey(key))
-            .set(17, identity)
-            .set(7, TJson.bool(job.get("service").booleanValue()))
-            .set(11, TJson.i32(job.get("priority").longValue()))
-            .set(13, TJson.i32(job.get("max_task_failures").longValue()))
-            .set(18, TJson.bool(job.get("production").booleanValue()))
-            .set(32, TJson.set("rec", resourceSet))
-            .set(20, TJson.set("rec", placementConstraints(job.get("constraints"))))
-            .set(22, TJson.stringMap(Map.of()))
-            .set(25, executorConfig(job, data))
-            .set(27, TJson.set("rec", metadata(job.get("metadata"))))
-            .set(29, container(job.get("container")));
+            .set(TaskConfig.JOB, jobKey(key))
+            .set(TaskConfig.OWNER, identity)
+            .set(TaskConfig.IS_SERVICE, TJson.bool(job.get("service").booleanValue()))
+            .set(TaskConfig.PRIORITY, TJson.i32(job.get("priority").longValue()))
+            .set(TaskConfig.MAX_TASK_FAILURES, TJson.i32(job.get("max_task_failures").longValue()))
+            .set(TaskConfig.PRODUCTION, TJson.bool(job.get("production").booleanValue()))
+            .set(TaskConfig.RESOURCES, TJson.set("rec", resourceSet))
+            .set(
+                TaskConfig.CONSTRAINTS,
+                TJson.set("rec", placementConstraints(job.get("constraints"))))
+            .set(TaskConfig.TASK_LINKS, TJson.stringMap(Map.of()))
+            .set(TaskConfig.EXECUTOR_CONFIG, executorConfig(job, data))
+            .set(TaskConfig.METADATA, TJson.set("rec", metadata(job.get("metadata"))))
+            .set(TaskConfig.CONTAINER, container(job.get("container")));
     if (job.has("tier")) {
-      taskConfig.set(30, TJson.str(job.get("tier").textValue()));
+      taskConfig.set(TaskConfig.TIER, TJson.str(job.get("tier").textValue()));
     }
     if (job.has("contact")) {
-      taskConfig.set(23, TJson.str(job.get("contact").textValue()));
+      taskConfig.set(TaskConfig.CONTACT_EMAIL, TJson.str(job.get("contact").textValue()));
     }
     if (job.has("partition_policy")) {
       JsonNode policy = job.get("partition_policy");
       taskConfig.set(
-          34,
+          TaskConfig.PARTITION_POLICY,
           new TJson.Struct()
-              .set(1, TJson.bool(policy.get("reschedule").booleanValue()))
-              .set(2, TJson.i64(policy.get("delay_secs").longValue())));
+              .set(PartitionPolicy.RESCHEDULE, TJson.bool(policy.get("reschedule").booleanValue()))
+              .set(PartitionPolicy.DELAY_SECS, TJson.i64(policy.get("delay_secs").longValue())));
     }
     if (job.has("sla_policy")) {
-      taskConfig.set(35, slaPolicy(job.get("sla_policy")));
+      taskConfig.set(TaskConfig.SLA_POLICY, slaPolicy(job.get("sla_policy")));
     }
 
     long instances = job.get("instances").longValue();
     TJson.Struct jobConfiguration =
         new TJson.Struct()
-            .set(9, jobKey(key))
-            .set(7, identity)
-            .set(5, TJson.i32(cronCollisionPolicy(job.get("cron_collision_policy").textValue())))
-            .set(6, taskConfig)
-            .set(8, TJson.i32(instances));
+            .set(JobConfiguration.KEY, jobKey(key))
+            .set(JobConfiguration.OWNER, identity)
+            .set(
+                JobConfiguration.CRON_COLLISION_POLICY,
+                TJson.i32(cronCollisionPolicy(job.get("cron_collision_policy").textValue())))
+            .set(JobConfiguration.TASK_CONFIG, taskConfig)
+            .set(JobConfiguration.INSTANCE_COUNT, TJson.i32(instances));
     if (job.has("cron_schedule")) {
-      jobConfiguration.set(4, TJson.str(job.get("cron_schedule").textValue()));
+      jobConfiguration.set(
+          JobConfiguration.CRON_SCHEDULE, TJson.str(job.get("cron_schedule").textValue()));
     }
     return new Converted(key, job, taskConfig, jobConfiguration, (int) instances);
   }
@@ -196,18 +233,18 @@ final class JobConverter {
   static TJson.Struct updateRequest(Converted converted, String updateId) throws InvalidJob {
     TJson.Struct request =
         new TJson.Struct()
-            .set(1, converted.taskConfig())
-            .set(2, TJson.i32(converted.instanceCount()))
-            .set(3, updateSettings(converted.job()));
+            .set(JobUpdateRequest.TASK_CONFIG, converted.taskConfig())
+            .set(JobUpdateRequest.INSTANCE_COUNT, TJson.i32(converted.instanceCount()))
+            .set(JobUpdateRequest.SETTINGS, updateSettings(converted.job()));
     if (updateId != null) {
       request.set(
-          4,
+          JobUpdateRequest.METADATA,
           TJson.set(
               "rec",
               List.of(
                   new TJson.Struct()
-                      .set(1, TJson.str(UPDATE_ID_KEY))
-                      .set(2, TJson.str(updateId)))));
+                      .set(Metadata.KEY, TJson.str(UPDATE_ID_KEY))
+                      .set(Metadata.VALUE, TJson.str(updateId)))));
     }
     return request;
   }
@@ -265,52 +302,70 @@ final class JobConverter {
         strategy =
             new TJson.Struct()
                 .set(
-                    3,
+                    JobUpdateStrategy.VAR_BATCH_STRATEGY,
                     new TJson.Struct()
-                        .set(1, TJson.list("i32", sizes))
-                        .set(2, TJson.bool(given.get("autopause_after_batch").booleanValue())));
+                        .set(VariableBatchJobUpdateStrategy.GROUP_SIZES, TJson.list("i32", sizes))
+                        .set(
+                            VariableBatchJobUpdateStrategy.AUTOPAUSE_AFTER_BATCH,
+                            TJson.bool(given.get("autopause_after_batch").booleanValue())));
       } else if (given.has("autopause_after_batch")) {
         groupSize = given.get("batch_size").longValue();
         waitForBatch = true;
-        strategy =
-            new TJson.Struct()
-                .set(
-                    2,
-                    new TJson.Struct()
-                        .set(1, TJson.i32(groupSize))
-                        .set(2, TJson.bool(given.get("autopause_after_batch").booleanValue())));
+        strategy = batchStrategy(groupSize, given.get("autopause_after_batch").booleanValue());
       } else {
         groupSize = given.get("batch_size").longValue();
-        strategy = new TJson.Struct().set(1, new TJson.Struct().set(1, TJson.i32(groupSize)));
+        strategy = queueStrategy(groupSize);
       }
     } else if (waitForBatch) {
-      strategy =
-          new TJson.Struct()
-              .set(2, new TJson.Struct().set(1, TJson.i32(batchSize)).set(2, TJson.bool(false)));
+      strategy = batchStrategy(batchSize, false);
     } else {
-      strategy = new TJson.Struct().set(1, new TJson.Struct().set(1, TJson.i32(batchSize)));
+      strategy = queueStrategy(batchSize);
     }
     TJson.Struct settings =
         new TJson.Struct()
-            .set(1, TJson.i32(groupSize))
-            .set(2, TJson.i32(config.get("max_per_shard_failures").longValue()))
-            .set(3, TJson.i32(maxTotalFailures))
-            .set(5, TJson.i32(watchSecs * 1000))
-            .set(6, TJson.bool(config.get("rollback_on_failure").booleanValue()))
-            .set(8, TJson.bool(waitForBatch))
-            .set(10, TJson.bool(config.get("sla_aware").booleanValue()));
+            .set(JobUpdateSettings.UPDATE_GROUP_SIZE, TJson.i32(groupSize))
+            .set(
+                JobUpdateSettings.MAX_PER_INSTANCE_FAILURES,
+                TJson.i32(config.get("max_per_shard_failures").longValue()))
+            .set(JobUpdateSettings.MAX_FAILED_INSTANCES, TJson.i32(maxTotalFailures))
+            .set(JobUpdateSettings.MIN_WAIT_IN_INSTANCE_RUNNING_MS, TJson.i32(watchSecs * 1000))
+            .set(
+                JobUpdateSettings.ROLLBACK_ON_FAILURE,
+                TJson.bool(config.get("rollback_on_failure").booleanValue()))
+            .set(JobUpdateSettings.WAIT_FOR_BATCH_COMPLETION, TJson.bool(waitForBatch))
+            .set(JobUpdateSettings.SLA_AWARE, TJson.bool(config.get("sla_aware").booleanValue()));
     if (config.has("pulse_interval_secs")) {
-      settings.set(9, TJson.i32(config.get("pulse_interval_secs").longValue() * 1000));
+      settings.set(
+          JobUpdateSettings.BLOCK_IF_NO_PULSES_AFTER_MS,
+          TJson.i32(config.get("pulse_interval_secs").longValue() * 1000));
     }
-    settings.set(11, strategy);
+    settings.set(JobUpdateSettings.UPDATE_STRATEGY, strategy);
     return settings;
+  }
+
+  /** JobUpdateStrategy with a QueueJobUpdateStrategy. */
+  private static TJson.Struct queueStrategy(long groupSize) {
+    return new TJson.Struct()
+        .set(
+            JobUpdateStrategy.QUEUE_STRATEGY,
+            new TJson.Struct().set(QueueJobUpdateStrategy.GROUP_SIZE, TJson.i32(groupSize)));
+  }
+
+  /** JobUpdateStrategy with a BatchJobUpdateStrategy. */
+  private static TJson.Struct batchStrategy(long groupSize, boolean autopause) {
+    return new TJson.Struct()
+        .set(
+            JobUpdateStrategy.BATCH_STRATEGY,
+            new TJson.Struct()
+                .set(BatchJobUpdateStrategy.GROUP_SIZE, TJson.i32(groupSize))
+                .set(BatchJobUpdateStrategy.AUTOPAUSE_AFTER_BATCH, TJson.bool(autopause)));
   }
 
   private static int cronCollisionPolicy(String policy) throws InvalidJob {
     return switch (policy.toUpperCase(Locale.ROOT)) {
-      case "KILL_EXISTING" -> 0;
-      case "CANCEL_NEW" -> 1;
-      case "RUN_OVERLAP" -> 2;
+      case "KILL_EXISTING" -> CronCollisionPolicy.KILL_EXISTING.value();
+      case "CANCEL_NEW" -> CronCollisionPolicy.CANCEL_NEW.value();
+      case "RUN_OVERLAP" -> CronCollisionPolicy.RUN_OVERLAP.value();
       default ->
           throw new InvalidJob(
               "cron_collision_policy: must be KILL_EXISTING, CANCEL_NEW or RUN_OVERLAP, got '"
@@ -433,7 +488,11 @@ final class JobConverter {
         } catch (NumberFormatException e) {
           throw new InvalidJob("constraints[" + entry.getKey() + "]: bad limit '" + value + "'");
         }
-        taskConstraint = new TJson.Struct().set(2, new TJson.Struct().set(1, TJson.i32(limit)));
+        taskConstraint =
+            new TJson.Struct()
+                .set(
+                    TaskConstraint.LIMIT,
+                    new TJson.Struct().set(LimitConstraint.LIMIT, TJson.i32(limit)));
       } else {
         boolean negated = value.startsWith("!");
         String values = negated ? value.substring(1) : value;
@@ -444,10 +503,15 @@ final class JobConverter {
         taskConstraint =
             new TJson.Struct()
                 .set(
-                    1,
-                    new TJson.Struct().set(1, TJson.bool(negated)).set(2, TJson.set("str", set)));
+                    TaskConstraint.VALUE,
+                    new TJson.Struct()
+                        .set(ValueConstraint.NEGATED, TJson.bool(negated))
+                        .set(ValueConstraint.VALUES, TJson.set("str", set)));
       }
-      out.add(new TJson.Struct().set(1, TJson.str(entry.getKey())).set(2, taskConstraint));
+      out.add(
+          new TJson.Struct()
+              .set(Constraint.NAME, TJson.str(entry.getKey()))
+              .set(Constraint.CONSTRAINT, taskConstraint));
     }
     return out;
   }
@@ -463,24 +527,30 @@ final class JobConverter {
     sorted.forEach(
         (k, values) ->
             values.forEach(
-                v -> out.add(new TJson.Struct().set(1, TJson.str(k)).set(2, TJson.str(v)))));
+                v ->
+                    out.add(
+                        new TJson.Struct()
+                            .set(Metadata.KEY, TJson.str(k))
+                            .set(Metadata.VALUE, TJson.str(v)))));
     return out;
   }
 
   private static TJson.Struct executorConfig(ObjectNode job, String data) {
     JsonNode config = job.get("executor_config");
     String name = config.get("name").textValue();
-    if (name.equals("AuroraExecutor")) {
-      return new TJson.Struct().set(1, TJson.str(name)).set(2, TJson.str(data));
-    }
     return new TJson.Struct()
-        .set(1, TJson.str(name))
-        .set(2, TJson.str(config.get("data").textValue()));
+        .set(ExecutorConfig.NAME, TJson.str(name))
+        .set(
+            ExecutorConfig.DATA,
+            TJson.str(
+                name.equals(AuroraApi.AURORA_EXECUTOR_NAME)
+                    ? data
+                    : config.get("data").textValue()));
   }
 
   private static TJson.Struct container(JsonNode container) {
     if (container == null) {
-      return new TJson.Struct().set(1, new TJson.Struct());
+      return new TJson.Struct().set(Container.MESOS, new TJson.Struct());
     }
     JsonNode docker = container.has("docker") ? container.get("docker") : null;
     if (docker == null && container.has("image") && container.get("image").isTextual()) {
@@ -491,15 +561,15 @@ final class JobConverter {
       for (JsonNode p : docker.get("parameters")) {
         parameters.add(
             new TJson.Struct()
-                .set(1, TJson.str(p.get("name").textValue()))
-                .set(2, TJson.str(p.get("value").textValue())));
+                .set(DockerParameter.NAME, TJson.str(p.get("name").textValue()))
+                .set(DockerParameter.VALUE, TJson.str(p.get("value").textValue())));
       }
       return new TJson.Struct()
           .set(
-              2,
+              Container.DOCKER,
               new TJson.Struct()
-                  .set(1, TJson.str(docker.get("image").textValue()))
-                  .set(2, TJson.list("rec", parameters)));
+                  .set(DockerContainer.IMAGE, TJson.str(docker.get("image").textValue()))
+                  .set(DockerContainer.PARAMETERS, TJson.list("rec", parameters)));
     }
     TJson.Struct mesos = new TJson.Struct();
     JsonNode image = container.get("image");
@@ -507,53 +577,65 @@ final class JobConverter {
       TJson.Struct union = new TJson.Struct();
       if (image.has("image_id")) {
         union.set(
-            2,
+            Image.APPC,
             new TJson.Struct()
-                .set(1, TJson.str(image.get("name").textValue()))
-                .set(2, TJson.str(image.get("image_id").textValue())));
+                .set(AppcImage.NAME, TJson.str(image.get("name").textValue()))
+                .set(AppcImage.IMAGE_ID, TJson.str(image.get("image_id").textValue())));
       } else {
         union.set(
-            1,
+            Image.DOCKER,
             new TJson.Struct()
-                .set(1, TJson.str(image.get("name").textValue()))
-                .set(2, TJson.str(image.get("tag").textValue())));
+                .set(DockerImage.NAME, TJson.str(image.get("name").textValue()))
+                .set(DockerImage.TAG, TJson.str(image.get("tag").textValue())));
       }
-      mesos.set(1, union);
+      mesos.set(MesosContainer.IMAGE, union);
     }
     List<TJson.Value> volumes = new ArrayList<>();
     for (JsonNode v : container.path("volumes")) {
       volumes.add(
           new TJson.Struct()
-              .set(1, TJson.str(v.get("container_path").textValue()))
-              .set(2, TJson.str(v.get("host_path").textValue()))
-              .set(3, TJson.i32(v.get("mode").textValue().equals("RO") ? 2 : 1)));
+              .set(Volume.CONTAINER_PATH, TJson.str(v.get("container_path").textValue()))
+              .set(Volume.HOST_PATH, TJson.str(v.get("host_path").textValue()))
+              .set(
+                  Volume.MODE,
+                  TJson.i32((v.get("mode").textValue().equals("RO") ? Mode.RO : Mode.RW).value())));
     }
-    mesos.set(2, TJson.list("rec", volumes));
-    return new TJson.Struct().set(1, mesos);
+    mesos.set(MesosContainer.VOLUMES, TJson.list("rec", volumes));
+    return new TJson.Struct().set(Container.MESOS, mesos);
   }
 
   private static TJson.Struct slaPolicy(JsonNode policy) {
     if (policy.has("coordinator_url")) {
       return new TJson.Struct()
           .set(
-              3,
+              SlaPolicy.COORDINATOR_SLA_POLICY,
               new TJson.Struct()
-                  .set(1, TJson.str(policy.get("coordinator_url").textValue()))
-                  .set(2, TJson.str(policy.get("status_key").textValue())));
+                  .set(
+                      CoordinatorSlaPolicy.COORDINATOR_URL,
+                      TJson.str(policy.get("coordinator_url").textValue()))
+                  .set(
+                      CoordinatorSlaPolicy.STATUS_KEY,
+                      TJson.str(policy.get("status_key").textValue())));
     }
     if (policy.has("count")) {
       return new TJson.Struct()
           .set(
-              2,
+              SlaPolicy.COUNT_SLA_POLICY,
               new TJson.Struct()
-                  .set(1, TJson.i64(policy.get("count").longValue()))
-                  .set(2, TJson.i64(policy.get("duration_secs").longValue())));
+                  .set(CountSlaPolicy.COUNT, TJson.i64(policy.get("count").longValue()))
+                  .set(
+                      CountSlaPolicy.DURATION_SECS,
+                      TJson.i64(policy.get("duration_secs").longValue())));
     }
     return new TJson.Struct()
         .set(
-            1,
+            SlaPolicy.PERCENTAGE_SLA_POLICY,
             new TJson.Struct()
-                .set(1, TJson.dbl(policy.get("percentage").doubleValue()))
-                .set(2, TJson.i64(policy.get("duration_secs").longValue())));
+                .set(
+                    PercentageSlaPolicy.PERCENTAGE,
+                    TJson.dbl(policy.get("percentage").doubleValue()))
+                .set(
+                    PercentageSlaPolicy.DURATION_SECS,
+                    TJson.i64(policy.get("duration_secs").longValue())));
   }
 }

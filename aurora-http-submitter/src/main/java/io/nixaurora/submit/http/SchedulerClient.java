@@ -37,7 +37,6 @@ final class SchedulerClient {
   /** Tries when the connection is refused: a dead scheduler fails in seconds, not the budget. */
   private static final int CONNECT_ATTEMPTS = 3;
 
-  private static final int ERROR_TRANSIENT = 6;
   private static final Duration FIRST_DELAY = Duration.ofMillis(250);
   private static final Duration MAX_DELAY = Duration.ofSeconds(5);
 
@@ -204,8 +203,8 @@ final class SchedulerClient {
       } catch (TJsonReply.MalformedReply e) {
         throw new SubmitException.ApiError(method + ": " + e.getMessage());
       }
-      if (reply.integer(1).orElse(-1L) == ERROR_TRANSIENT) {
-        lastProblem = "ERROR_TRANSIENT: " + HttpSubmitter.details(reply);
+      if (Responses.is(reply, AuroraApi.ResponseCode.ERROR_TRANSIENT)) {
+        lastProblem = "ERROR_TRANSIENT: " + Responses.details(reply);
         delay = pause(deadline, delay, method, lastProblem);
         continue;
       }

@@ -158,12 +158,18 @@ final class TJson {
     return new MapValue("str", values);
   }
 
+  /** TJSONProtocol's version, the first element of every message. */
+  static final int VERSION = 1;
+
+  /** TMessageType of a call. */
+  private static final int CALL = 1;
+
   /** A call message: {@code [1,"<method>",1,<seqid>,<args>]}. */
   static byte[] call(String method, int seqid, Struct args) {
     StringBuilder out = new StringBuilder();
-    out.append("[1,");
+    out.append('[').append(VERSION).append(',');
     string(method, out);
-    out.append(",1,").append(seqid).append(',');
+    out.append(',').append(CALL).append(',').append(seqid).append(',');
     args.write(out);
     out.append(']');
     return out.toString().getBytes(StandardCharsets.UTF_8);

@@ -28,6 +28,18 @@ final class TJsonReply {
     }
   }
 
+  /** TMessageType of a reply. */
+  private static final int REPLY = 2;
+
+  /** TMessageType of an exception the server raised instead of replying. */
+  private static final int EXCEPTION = 3;
+
+  /** The field of every call's result struct ({@code <method>_result}) that holds its Response. */
+  private static final short RESULT_SUCCESS = 0;
+
+  /** TApplicationException's {@code message} (the runtime's own struct, not api.thrift's). */
+  private static final short APPLICATION_EXCEPTION_MESSAGE = 1;
+
   private TJsonReply() {}
 
   /** Jackson's description of a parse error, without its source and read-constraint details. */
@@ -70,7 +82,7 @@ final class TJsonReply {
     if (message == null || !message.isArray() || message.size() != 5) {
       throw new MalformedReply("the scheduler's answer is not a TJSON message");
     }
-    if (message.get(0).asInt() != 1) {
+    if (message.get(0).asInt() != TJson.VERSION) {
       throw new MalformedReply("unsupported TJSON version " + message.get(0));
     }
     if (!method.equals(message.get(1).asText())) {
@@ -79,15 +91,19 @@ final class TJsonReply {
     }
     int type = message.get(2).asInt();
     Struct body5 = new Struct(message.get(4));
-    if (type == 3) {
-      // TApplicationException {1: message, 2: type}
+    if (type == EXCEPTION) {
       throw new MalformedReply(
-          "the scheduler raised an exception for " + method + ": " + body5.str(1).orElse("?"));
+          "the scheduler raised an exception for "
+              + method
+              + ": "
+              + body5.str(APPLICATION_EXCEPTION_MESSAGE).orElse("?"));
     }
-    if (type != 2) {
+    if (type != REPLY) {
       throw new MalformedReply("unexpected TJSON message type " + type);
     }
-    return body5.struct(0).orElseThrow(() -> new MalformedReply(method + ": reply has no result"));
+    return body5
+        .struct(RESULT_SUCCESS)
+        .orElseThrow(() -> new MalformedReply(method + ": reply has no result"));
   }
 
   /** One struct value read by field id. */

@@ -72,7 +72,7 @@ class ClustersTest {
   void theSubmitterFindsTheSchedulerUriThroughAuroraConfigRoot() throws Exception {
     try (FakeScheduler scheduler = new FakeScheduler()) {
       scheduler.tasks(List.of());
-      scheduler.answer("getJobSummary", FakeScheduler.OK, List.of(), 18, new TJson.Struct());
+      scheduler.jobSummary();
       Files.writeString(
           dir.resolve("clusters.json"),
           "[{\"name\":\"devcluster\",\"scheduler_uri\":\"" + scheduler.uri() + "\"}]");

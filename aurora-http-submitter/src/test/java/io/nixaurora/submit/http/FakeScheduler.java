@@ -13,6 +13,22 @@ import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.nixaurora.api.JobKey;
 import io.nixaurora.api.JobStatus;
+import io.nixaurora.submit.http.AuroraApi.AssignedTask;
+import io.nixaurora.submit.http.AuroraApi.GetJobUpdateSummariesResult;
+import io.nixaurora.submit.http.AuroraApi.GetTierConfigResult;
+import io.nixaurora.submit.http.AuroraApi.JobUpdateKey;
+import io.nixaurora.submit.http.AuroraApi.JobUpdateState;
+import io.nixaurora.submit.http.AuroraApi.JobUpdateSummary;
+import io.nixaurora.submit.http.AuroraApi.Response;
+import io.nixaurora.submit.http.AuroraApi.ResponseCode;
+import io.nixaurora.submit.http.AuroraApi.ResponseDetail;
+import io.nixaurora.submit.http.AuroraApi.Result;
+import io.nixaurora.submit.http.AuroraApi.ScheduleStatus;
+import io.nixaurora.submit.http.AuroraApi.ScheduleStatusResult;
+import io.nixaurora.submit.http.AuroraApi.ScheduledTask;
+import io.nixaurora.submit.http.AuroraApi.ServerInfo;
+import io.nixaurora.submit.http.AuroraApi.StartJobUpdateResult;
+import io.nixaurora.submit.http.AuroraApi.TierConfig;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,11 +37,11 @@ import java.util.Map;
 /** A WireMock scheduler answering the Thrift API in TJSON, as Aurora's /api does. */
 final class FakeScheduler implements AutoCloseable {
   static final String TJSON = "application/vnd.apache.thrift.json";
-  static final int INVALID_REQUEST = 0;
-  static final int OK = 1;
-  static final int ERROR = 2;
-  static final int AUTH_FAILED = 4;
-  static final int ERROR_TRANSIENT = 6;
+  static final int INVALID_REQUEST = ResponseCode.INVALID_REQUEST.value();
+  static final int OK = ResponseCode.OK.value();
+  static final int ERROR = ResponseCode.ERROR.value();
+  static final int AUTH_FAILED = ResponseCode.AUTH_FAILED.value();
+  static final int ERROR_TRANSIENT = ResponseCode.ERROR_TRANSIENT.value();
 
   final WireMockServer server;
 
@@ -74,15 +90,19 @@ final class FakeScheduler implements AutoCloseable {
       String method, int code, List<String> details, int resultField, TJson.Struct result) {
     List<TJson.Value> detailStructs = new ArrayList<>();
     for (String d : details) {
-      detailStructs.add(new TJson.Struct().set(1, TJson.str(d)));
+      detailStructs.add(new TJson.Struct().set(ResponseDetail.MESSAGE, TJson.str(d)));
     }
     TJson.Struct response =
         new TJson.Struct()
-            .set(1, TJson.i32(code))
-            .set(5, new TJson.Struct().set(1, TJson.str("devcluster")).set(3, TJson.str("")))
-            .set(6, TJson.list("rec", detailStructs));
+            .set(Response.RESPONSE_CODE, TJson.i32(code))
+            .set(
+                Response.SERVER_INFO,
+                new TJson.Struct()
+                    .set(ServerInfo.CLUSTER_NAME, TJson.str("devcluster"))
+                    .set(ServerInfo.STATS_URL_PREFIX, TJson.str("")))
+            .set(Response.DETAILS, TJson.list("rec", detailStructs));
     if (result != null) {
-      response.set(3, new TJson.Struct().set(resultField, result));
+      response.set(Response.RESULT, new TJson.Struct().set(resultField, result));
     }
     StringBuilder out = new StringBuilder("[1,");
     TJson.string(method, out);
@@ -94,14 +114,14 @@ final class FakeScheduler implements AutoCloseable {
 
   /** The stock tiers: preferred, preemptible (default), revocable. */
   void tiers() {
-    answer("getTierConfigs", OK, List.of(), 27, tierResult());
+    answer("getTierConfigs", OK, List.of(), Result.GET_TIER_CONFIG_RESULT, tierResult());
   }
 
   static TJson.Struct tierResult() {
     return new TJson.Struct()
-        .set(1, TJson.str("preemptible"))
+        .set(GetTierConfigResult.DEFAULT_TIER_NAME, TJson.str("preemptible"))
         .set(
-            2,
+            GetTierConfigResult.TIERS,
             TJson.set(
                 "rec",
                 List.of(
@@ -112,9 +132,9 @@ final class FakeScheduler implements AutoCloseable {
 
   private static TJson.Struct tier(String name, boolean preemptible, boolean revocable) {
     return new TJson.Struct()
-        .set(1, TJson.str(name))
+        .set(TierConfig.NAME, TJson.str(name))
         .set(
-            2,
+            TierConfig.SETTINGS,
             TJson.stringMap(
                 Map.of(
                     "preemptible",
@@ -123,9 +143,15 @@ final class FakeScheduler implements AutoCloseable {
                     Boolean.toString(revocable))));
   }
 
+  /** getJobSummary answers with an empty summary. */
+  void jobSummary() {
+    answer("getJobSummary", OK, List.of(), Result.JOB_SUMMARY_RESULT, new TJson.Struct());
+  }
+
   /** getTasksWithoutConfigs lists {@code tasks}. */
   void tasks(List<JobStatus.Task> tasks) {
-    answer("getTasksWithoutConfigs", OK, List.of(), 3, tasksResult(tasks));
+    answer(
+        "getTasksWithoutConfigs", OK, List.of(), Result.SCHEDULE_STATUS_RESULT, tasksResult(tasks));
   }
 
   static TJson.Struct tasksResult(List<JobStatus.Task> tasks) {
@@ -133,50 +159,67 @@ final class FakeScheduler implements AutoCloseable {
     for (JobStatus.Task t : tasks) {
       TJson.Struct assigned =
           new TJson.Struct()
-              .set(1, TJson.str(t.taskId().orElse("")))
-              .set(6, TJson.i32(t.instance()));
-      t.host().ifPresent(h -> assigned.set(3, TJson.str(h)));
-      scheduled.add(new TJson.Struct().set(1, assigned).set(2, TJson.i32(statusCode(t.status()))));
+              .set(AssignedTask.TASK_ID, TJson.str(t.taskId().orElse("")))
+              .set(AssignedTask.INSTANCE_ID, TJson.i32(t.instance()));
+      t.host().ifPresent(h -> assigned.set(AssignedTask.SLAVE_HOST, TJson.str(h)));
+      scheduled.add(
+          new TJson.Struct()
+              .set(ScheduledTask.ASSIGNED_TASK, assigned)
+              .set(ScheduledTask.STATUS, TJson.i32(statusCode(t.status()))));
     }
-    return new TJson.Struct().set(1, TJson.list("rec", scheduled));
+    return new TJson.Struct().set(ScheduleStatusResult.TASKS, TJson.list("rec", scheduled));
   }
 
   static int statusCode(String status) {
-    return switch (status) {
-      case "PENDING" -> 0;
-      case "STARTING" -> 1;
-      case "RUNNING" -> 2;
-      case "FINISHED" -> 3;
-      case "FAILED" -> 4;
-      case "KILLED" -> 5;
-      case "KILLING" -> 6;
-      default -> throw new IllegalArgumentException(status);
-    };
+    return ScheduleStatus.valueOf(status).value();
   }
 
   static TJson.Struct updateKey(JobKey key, String id) {
-    return new TJson.Struct().set(1, JobConverter.jobKey(key)).set(2, TJson.str(id));
+    return new TJson.Struct()
+        .set(JobUpdateKey.JOB, JobConverter.jobKey(key))
+        .set(JobUpdateKey.ID, TJson.str(id));
   }
 
   /** startJobUpdate answers with update {@code id}; getJobUpdateSummaries with status code. */
   void updates(JobKey key, String id, int statusCode) {
-    answer("startJobUpdate", OK, List.of(), 22, new TJson.Struct().set(1, updateKey(key, id)));
+    answer(
+        "startJobUpdate",
+        OK,
+        List.of(),
+        Result.START_JOB_UPDATE_RESULT,
+        new TJson.Struct().set(StartJobUpdateResult.KEY, updateKey(key, id)));
     TJson.Struct summary =
         new TJson.Struct()
-            .set(5, updateKey(key, id))
-            .set(3, TJson.str("vagrant"))
+            .set(JobUpdateSummary.KEY, updateKey(key, id))
+            .set(JobUpdateSummary.USER, TJson.str("vagrant"))
             .set(
-                4,
+                JobUpdateSummary.STATE,
                 new TJson.Struct()
-                    .set(1, TJson.i32(statusCode))
-                    .set(2, TJson.i64(1))
-                    .set(3, TJson.i64(2)));
+                    .set(JobUpdateState.STATUS, TJson.i32(statusCode))
+                    .set(JobUpdateState.CREATED_TIMESTAMP_MS, TJson.i64(1))
+                    .set(JobUpdateState.LAST_MODIFIED_TIMESTAMP_MS, TJson.i64(2)));
     answer(
         "getJobUpdateSummaries",
         OK,
         List.of(),
-        23,
-        new TJson.Struct().set(1, TJson.list("rec", List.of(summary))));
+        Result.GET_JOB_UPDATE_SUMMARIES_RESULT,
+        new TJson.Struct()
+            .set(
+                GetJobUpdateSummariesResult.UPDATE_SUMMARIES, TJson.list("rec", List.of(summary))));
+  }
+
+  /** A Range of instances, {@code first} to {@code last}. */
+  static TJson.Struct range(int first, int last) {
+    return new TJson.Struct()
+        .set(AuroraApi.Range.FIRST, TJson.i32(first))
+        .set(AuroraApi.Range.LAST, TJson.i32(last));
+  }
+
+  /** A ConfigGroup of a diff: an empty TaskConfig for the instances {@code ranges}. */
+  static TJson.Struct configGroup(List<TJson.Struct> ranges) {
+    return new TJson.Struct()
+        .set(AuroraApi.ConfigGroup.CONFIG, new TJson.Struct())
+        .set(AuroraApi.ConfigGroup.INSTANCES, TJson.set("rec", ranges));
   }
 
   /** Bodies of the requests for {@code method}, in order. */

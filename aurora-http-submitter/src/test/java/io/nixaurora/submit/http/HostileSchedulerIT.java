@@ -221,16 +221,15 @@ class HostileSchedulerIT {
   @Test
   void aDiffWithAHugeInstanceRangeIsRefusedNotExpanded() throws Exception {
     scheduler.tiers();
-    TJson.Struct range =
-        new TJson.Struct().set(1, TJson.i32(0)).set(2, TJson.i32(Integer.MAX_VALUE - 1));
     TJson.Struct group =
-        new TJson.Struct().set(1, new TJson.Struct()).set(3, TJson.set("rec", List.of(range)));
+        FakeScheduler.configGroup(List.of(FakeScheduler.range(0, Integer.MAX_VALUE - 1)));
     scheduler.answer(
         "getJobUpdateDiff",
         FakeScheduler.OK,
         List.of(),
-        26,
-        new TJson.Struct().set(1, TJson.set("rec", List.of(group))));
+        AuroraApi.Result.GET_JOB_UPDATE_DIFF_RESULT,
+        new TJson.Struct()
+            .set(AuroraApi.GetJobUpdateDiffResult.ADD, TJson.set("rec", List.of(group))));
 
     SubmitException.ApiError e =
         assertThrows(
@@ -250,7 +249,7 @@ class HostileSchedulerIT {
             SubmitException.class,
             () -> submitter(Map.of()).create(HttpSubmitterTest.helloWorld()));
 
-    assertTrue(e.getMessage().length() < HttpSubmitter.MAX_DETAILS + 200, "cut");
+    assertTrue(e.getMessage().length() < Responses.MAX_DETAILS + 200, "cut");
   }
 
   @Test

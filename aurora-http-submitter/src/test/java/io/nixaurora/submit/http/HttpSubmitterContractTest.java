@@ -55,7 +55,7 @@ class HttpSubmitterContractTest extends SubmitterContract {
       scheduler.answer("createJob", FakeScheduler.OK);
       scheduler.answer("scheduleCronJob", FakeScheduler.OK);
       scheduler.answer("killTasks", FakeScheduler.OK, "Tasks killed.");
-      scheduler.answer("getJobSummary", FakeScheduler.OK, List.of(), 18, new TJson.Struct());
+      scheduler.jobSummary();
       scheduler.tasks(tasks);
       scheduler.updates(KEY, updateId, UPDATE_STATUSES.indexOf(updateStatus));
     }
@@ -78,24 +78,31 @@ class HttpSubmitterContractTest extends SubmitterContract {
 
     @Override
     public void answerDiff(JobDiff diff) {
-      // getJobUpdateDiff's result (field 26): added, removed, updated, unchanged, each a set of
-      // instance groups whose ranges here hold one instance each.
+      // getJobUpdateDiff's result: added, removed, updated, unchanged, each a set of instance
+      // groups whose ranges here hold one instance each.
       TJson.Struct result = new TJson.Struct();
-      List<List<Integer>> groups =
-          List.of(diff.added(), diff.removed(), diff.updated(), diff.unchanged());
-      for (int i = 0; i < groups.size(); i++) {
-        List<TJson.Value> ranges = new ArrayList<>();
-        for (int instance : groups.get(i)) {
-          ranges.add(new TJson.Struct().set(1, TJson.i32(instance)).set(2, TJson.i32(instance)));
-        }
-        List<TJson.Value> group =
-            ranges.isEmpty()
-                ? List.of()
-                : List.of(
-                    new TJson.Struct().set(1, new TJson.Struct()).set(3, TJson.set("rec", ranges)));
-        result.set(i + 1, TJson.set("rec", group));
-      }
-      scheduler.answer("getJobUpdateDiff", FakeScheduler.OK, List.of(), 26, result);
+      Map<Short, List<Integer>> groups =
+          Map.of(
+              AuroraApi.GetJobUpdateDiffResult.ADD, diff.added(),
+              AuroraApi.GetJobUpdateDiffResult.REMOVE, diff.removed(),
+              AuroraApi.GetJobUpdateDiffResult.UPDATE, diff.updated(),
+              AuroraApi.GetJobUpdateDiffResult.UNCHANGED, diff.unchanged());
+      groups.forEach(
+          (field, instances) -> {
+            List<TJson.Struct> ranges =
+                instances.stream().map(i -> FakeScheduler.range(i, i)).toList();
+            result.set(
+                field,
+                TJson.set(
+                    "rec",
+                    ranges.isEmpty() ? List.of() : List.of(FakeScheduler.configGroup(ranges))));
+          });
+      scheduler.answer(
+          "getJobUpdateDiff",
+          FakeScheduler.OK,
+          List.of(),
+          AuroraApi.Result.GET_JOB_UPDATE_DIFF_RESULT,
+          result);
     }
 
     @Override

@@ -133,7 +133,12 @@ class HttpSubmitterTest {
     scheduler.tiers();
     scheduler.answer("createJob", FakeScheduler.OK);
     scheduler.tasks(ONE_RUNNING);
-    scheduler.answer("getJobUpdateDiff", FakeScheduler.OK, List.of(), 26, new TJson.Struct());
+    scheduler.answer(
+        "getJobUpdateDiff",
+        FakeScheduler.OK,
+        List.of(),
+        AuroraApi.Result.GET_JOB_UPDATE_DIFF_RESULT,
+        new TJson.Struct());
 
     submitter().create(helloWorld());
     submitter().create(helloWorld());
@@ -207,7 +212,7 @@ class HttpSubmitterTest {
   @Test
   void statusOfAJobWithoutTasksAsksForTheJobSummary() throws Exception {
     scheduler.tasks(List.of());
-    scheduler.answer("getJobSummary", FakeScheduler.OK, List.of(), 18, new TJson.Struct());
+    scheduler.jobSummary();
 
     JobStatus status = submitter().status(KEY);
 
@@ -220,23 +225,16 @@ class HttpSubmitterTest {
   @Test
   void diffReportsTheSchedulersInstanceGroups() throws Exception {
     scheduler.tiers();
-    TJson.Struct range = new TJson.Struct().set(1, TJson.i32(0)).set(2, TJson.i32(1));
-    TJson.Struct group =
-        new TJson.Struct().set(1, new TJson.Struct()).set(3, TJson.set("rec", List.of(range)));
-    TJson.Struct added =
-        new TJson.Struct()
-            .set(
-                3,
-                TJson.set(
-                    "rec", List.of(new TJson.Struct().set(1, TJson.i32(2)).set(2, TJson.i32(2)))));
+    TJson.Struct group = FakeScheduler.configGroup(List.of(FakeScheduler.range(0, 1)));
+    TJson.Struct added = FakeScheduler.configGroup(List.of(FakeScheduler.range(2, 2)));
     scheduler.answer(
         "getJobUpdateDiff",
         FakeScheduler.OK,
         List.of(),
-        26,
+        AuroraApi.Result.GET_JOB_UPDATE_DIFF_RESULT,
         new TJson.Struct()
-            .set(1, TJson.set("rec", List.of(added)))
-            .set(3, TJson.set("rec", List.of(group))));
+            .set(AuroraApi.GetJobUpdateDiffResult.ADD, TJson.set("rec", List.of(added)))
+            .set(AuroraApi.GetJobUpdateDiffResult.UPDATE, TJson.set("rec", List.of(group))));
 
     JobDiff diff = submitter().diff(helloWorld()).orElseThrow();
 
@@ -349,7 +347,7 @@ class HttpSubmitterTest {
                     "getTasksWithoutConfigs",
                     FakeScheduler.OK,
                     List.of(),
-                    3,
+                    AuroraApi.Result.SCHEDULE_STATUS_RESULT,
                     FakeScheduler.tasksResult(ONE_RUNNING))));
 
     JobStatus status = submitter().status(KEY);
@@ -449,6 +447,23 @@ class HttpSubmitterTest {
   }
 
   @Test
+  void aConnectionResetOnKillIsConfirmedWhenEveryActiveTaskIsKilling() throws Exception {
+    scheduler.stub(
+        FakeScheduler.call("killTasks")
+            .willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
+    scheduler.tasks(
+        List.of(
+            new JobStatus.Task(0, Optional.of("t-0"), "KILLING", Optional.empty()),
+            new JobStatus.Task(1, Optional.of("t-1"), "FINISHED", Optional.empty())));
+
+    SubmitResult result = submitter().kill(KEY);
+
+    assertEquals(SubmitResult.Action.KILL, result.action());
+    assertTrue(result.message().contains("confirmed"), result.message());
+    assertEquals(1, scheduler.bodies("killTasks").size());
+  }
+
+  @Test
   void aResponseSlowerThanTheTimeoutIsNotWaitedFor() throws Exception {
     scheduler.tiers();
     scheduler.stub(
@@ -476,7 +491,7 @@ class HttpSubmitterTest {
                         "getTasksWithoutConfigs",
                         FakeScheduler.OK,
                         List.of(),
-                        3,
+                        AuroraApi.Result.SCHEDULE_STATUS_RESULT,
                         FakeScheduler.tasksResult(List.of()))
                     .withFixedDelay(3000)));
 
@@ -519,8 +534,9 @@ class HttpSubmitterTest {
         FakeScheduler.INVALID_REQUEST,
         List.of(
             "An active update already exists for this job, please terminate it before starting another."),
-        22,
-        new TJson.Struct().set(1, FakeScheduler.updateKey(KEY, "other-update")));
+        AuroraApi.Result.START_JOB_UPDATE_RESULT,
+        new TJson.Struct()
+            .set(AuroraApi.StartJobUpdateResult.KEY, FakeScheduler.updateKey(KEY, "other-update")));
 
     SubmitException.CommandFailed e =
         assertThrows(SubmitException.CommandFailed.class, () -> submitter().update(helloWorld()));

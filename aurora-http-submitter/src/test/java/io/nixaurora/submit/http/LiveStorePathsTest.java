@@ -64,18 +64,22 @@ class LiveStorePathsTest {
     String data =
         "{\"task\": {\"processes\": [{\"cmdline\": \"exec " + script + "\", \"name\": \"web\"}]}}";
     return new TJson.Struct()
-        .set(25, new TJson.Struct().set(1, TJson.str("AuroraExecutor")).set(2, TJson.str(data)));
+        .set(
+            AuroraApi.TaskConfig.EXECUTOR_CONFIG,
+            new TJson.Struct()
+                .set(AuroraApi.ExecutorConfig.NAME, TJson.str(AuroraApi.AURORA_EXECUTOR_NAME))
+                .set(AuroraApi.ExecutorConfig.DATA, TJson.str(data)));
   }
 
   private static TJson.Struct task(String script, int instance) {
     return new TJson.Struct()
         .set(
-            1,
+            AuroraApi.ScheduledTask.ASSIGNED_TASK,
             new TJson.Struct()
-                .set(1, TJson.str("t-" + instance))
-                .set(4, taskConfig(script))
-                .set(6, TJson.i32(instance)))
-        .set(2, TJson.i32(2));
+                .set(AuroraApi.AssignedTask.TASK_ID, TJson.str("t-" + instance))
+                .set(AuroraApi.AssignedTask.TASK, taskConfig(script))
+                .set(AuroraApi.AssignedTask.INSTANCE_ID, TJson.i32(instance)))
+        .set(AuroraApi.ScheduledTask.STATUS, TJson.i32(AuroraApi.ScheduleStatus.RUNNING.value()));
   }
 
   private void answerAll() {
@@ -84,26 +88,50 @@ class LiveStorePathsTest {
         "getTasksStatus",
         FakeScheduler.OK,
         List.of(),
-        3,
-        new TJson.Struct().set(1, TJson.list("rec", List.of(task(OLD, 0), task(NEW, 1)))));
+        AuroraApi.Result.SCHEDULE_STATUS_RESULT,
+        new TJson.Struct()
+            .set(
+                AuroraApi.ScheduleStatusResult.TASKS,
+                TJson.list("rec", List.of(task(OLD, 0), task(NEW, 1)))));
     scheduler.answer(
         "getJobs",
         FakeScheduler.OK,
         List.of(),
-        4,
+        AuroraApi.Result.GET_JOBS_RESULT,
         new TJson.Struct()
-            .set(1, TJson.set("rec", List.of(new TJson.Struct().set(6, taskConfig(CRON))))));
+            .set(
+                AuroraApi.GetJobsResult.CONFIGS,
+                TJson.set(
+                    "rec",
+                    List.of(
+                        new TJson.Struct()
+                            .set(AuroraApi.JobConfiguration.TASK_CONFIG, taskConfig(CRON))))));
     TJson.Struct instructions =
         new TJson.Struct()
-            .set(1, TJson.set("rec", List.of(new TJson.Struct().set(1, taskConfig(ROLLBACK)))))
-            .set(2, new TJson.Struct().set(1, taskConfig(NEW)));
-    TJson.Struct details = new TJson.Struct().set(1, new TJson.Struct().set(2, instructions));
+            .set(
+                AuroraApi.JobUpdateInstructions.INITIAL_STATE,
+                TJson.set(
+                    "rec",
+                    List.of(
+                        new TJson.Struct()
+                            .set(AuroraApi.InstanceTaskConfig.TASK, taskConfig(ROLLBACK)))))
+            .set(
+                AuroraApi.JobUpdateInstructions.DESIRED_STATE,
+                new TJson.Struct().set(AuroraApi.InstanceTaskConfig.TASK, taskConfig(NEW)));
+    TJson.Struct details =
+        new TJson.Struct()
+            .set(
+                AuroraApi.JobUpdateDetails.UPDATE,
+                new TJson.Struct().set(AuroraApi.JobUpdate.INSTRUCTIONS, instructions));
     scheduler.answer(
         "getJobUpdateDetails",
         FakeScheduler.OK,
         List.of(),
-        24,
-        new TJson.Struct().set(2, TJson.list("rec", List.of(details))));
+        AuroraApi.Result.GET_JOB_UPDATE_DETAILS_RESULT,
+        new TJson.Struct()
+            .set(
+                AuroraApi.GetJobUpdateDetailsResult.DETAILS_LIST,
+                TJson.list("rec", List.of(details))));
   }
 
   @Test

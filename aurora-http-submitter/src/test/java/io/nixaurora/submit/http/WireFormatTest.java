@@ -97,6 +97,6 @@ class WireFormatTest {
     TJsonReply.Struct response =
         TJsonReply.response(reply.getBytes(StandardCharsets.UTF_8), "createJob");
     assertEquals(Optional.of(0L), response.integer(1));
-    assertEquals("bad", HttpSubmitter.details(response));
+    assertEquals("bad", Responses.details(response));
   }
 }
