@@ -74,6 +74,19 @@ public final class BackendContext {
     return home;
   }
 
+  /**
+   * The first directory on this context's {@code PATH} that holds an executable {@code program}
+   * (which a backend's tools are found by, rather than the JVM's own {@code PATH}).
+   */
+  public Optional<Path> directoryOnPath(String program) {
+    for (String dir : variable("PATH").orElse("").split(":")) {
+      if (!dir.isEmpty() && java.nio.file.Files.isExecutable(Path.of(dir, program))) {
+        return Optional.of(Path.of(dir));
+      }
+    }
+    return Optional.empty();
+  }
+
   /** {@code path} with {@code ~/} expanded and resolved against the working directory. */
   public Path resolve(String path) {
     if (path.equals("~") || path.startsWith("~/")) {

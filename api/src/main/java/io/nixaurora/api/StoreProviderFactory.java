@@ -41,11 +41,11 @@ public interface StoreProviderFactory {
   /**
    * Makes the provider from settings as text, in this process's environment, reporting nowhere.
    *
+   * <p>A convenience for tests and embedders; factories written before {@link
+   * #create(BackendContext)} existed implement this instead, and keep working.
+   *
    * @param settings the cluster's store settings from the configuration
-   * @deprecated implement and call {@link #create(BackendContext)}; kept so factories written
-   *     before it compile and run unchanged
    */
-  @Deprecated
   default StoreProvider create(Map<String, String> settings) {
     return create(BackendContext.of(Settings.of(settings(), settings)));
   }

@@ -40,10 +40,11 @@ public interface SubmitterFactory {
   /**
    * Makes the submitter in this process's environment, reporting nowhere.
    *
+   * <p>A convenience for tests and embedders; factories written before {@link
+   * #create(BackendContext)} existed implement this instead, and keep working.
+   *
    * @param settings the cluster's submitter settings from the configuration
-   * @deprecated implement and call {@link #create(BackendContext)}
    */
-  @Deprecated
   default Submitter create(Map<String, String> settings) {
     return create(BackendContext.of(Settings.of(settings(), settings)));
   }

@@ -18,9 +18,9 @@ public record SettingProblem(String key, String source, String message) {
     Objects.requireNonNull(message, "message");
   }
 
-  /** One line: source, key, message. */
+  /** One line: source (when known), key, message. */
   public String line() {
-    return source + ": " + key + ": " + message;
+    return (source.isEmpty() ? "" : source + ": ") + key + ": " + message;
   }
 
   @Override

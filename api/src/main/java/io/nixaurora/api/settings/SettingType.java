@@ -62,7 +62,7 @@ public enum SettingType {
         case URL -> {
           URI uri = new URI(text);
           if (uri.getScheme() == null) {
-            return Optional.of("expected a URL with a scheme (https://...), got '" + text + "'");
+            return Optional.of("expected a URL with a scheme (https://...)");
           }
         }
         case INTEGER -> {

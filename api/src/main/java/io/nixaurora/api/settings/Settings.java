@@ -37,8 +37,7 @@ public final class Settings {
   /**
    * Checks {@code values} against {@code declarations}.
    *
-   * @param sources where each value was written, for the problem lines ({@code "settings"} when
-   *     absent)
+   * @param sources where each value was written, for the problem lines
    * @throws SettingsException with every problem: a declared value that does not fit its type, a
    *     required key unset
    */
@@ -61,13 +60,12 @@ public final class Settings {
             .ifPresent(
                 p ->
                     problems.add(
-                        new SettingProblem(
-                            v.getKey(), sources.getOrDefault(v.getKey(), "settings"), p)));
+                        new SettingProblem(v.getKey(), sources.getOrDefault(v.getKey(), ""), p)));
       }
     }
     for (SettingDeclaration d : declarations) {
       if (d.required() && !values.containsKey(d.key())) {
-        problems.add(new SettingProblem(d.key(), "settings", "required (" + d.description() + ")"));
+        problems.add(new SettingProblem(d.key(), "", "required (" + d.description() + ")"));
       }
     }
     if (!problems.isEmpty()) {
