@@ -309,7 +309,12 @@ public final class Configuration {
               case DURATION, SIZE -> "a number or a string";
               default -> "a string";
             };
-        String shown = raw.kind() == Kind.TEXT ? "\"" + raw.text() + "\"" : raw.text();
+        // A secret's value is never shown, not even a wrongly typed one.
+        boolean secret = declared.stream().anyMatch(SettingDeclaration::secret);
+        String shown =
+            secret
+                ? "a value of another type"
+                : raw.kind() == Kind.TEXT ? "\"" + raw.text() + "\"" : raw.text();
         return Optional.of("expected " + expected + ", got " + shown);
       }
     }

@@ -108,6 +108,18 @@ class MisspeltSettingsTest {
   }
 
   @Test
+  void aSecretOfTheWrongTypeIsRefusedWithoutItsValue() throws Exception {
+    Cli cli = new Cli(tmp);
+    cli.config("{\"defaults\": {\"username\": \"ops\", \"password\": 73518264}}\n");
+    Cli.Result r = cli.run("config");
+    assertEquals(3, r.exitCode(), r.toString());
+    assertTrue(
+        r.err().contains("defaults.password: expected a string, got a value of another type"),
+        r.err());
+    assertFalse(r.toString().contains("73518264"), r.toString());
+  }
+
+  @Test
   void aBackendsRequiredKeyIsNamedWithItsDescription() throws Exception {
     Cli cli = new Cli(tmp);
     cli.config("{\"clusters\": {\"prod\": {\"store\": \"binary-cache\"}}}\n");
