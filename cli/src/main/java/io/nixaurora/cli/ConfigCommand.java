@@ -31,7 +31,8 @@ import picocli.CommandLine.Spec;
       "",
       "The file (./nix-aurora.json, else ~/.config/nix-aurora/config.json, or --config FILE) is"
           + " a JSON object {\"defaults\": {…}, \"clusters\": {\"NAME\": {…}}}. Each section"
-          + " takes these keys (plugin settings go under \"settings\"):",
+          + " takes these keys, declared by the CLI and by each backend (a plugin that declares"
+          + " none takes its keys under \"settings\"):",
     },
     footerHeading = "%nExamples:%n",
     footer = {
@@ -78,14 +79,13 @@ public final class ConfigCommand implements Callable<Integer> {
       SettingDeclaration s = d.declaration();
       String type =
           s.type() == SettingType.ENUM ? String.join("|", s.allowed()) : s.type().shortName();
+      // Two lines a key, so the table stays readable in 80 columns: the key, its type and who
+      // reads it, then what it is.
+      out.append(String.format("  %-23s %s  [%s]%n", s.key(), type, String.join(", ", d.owners())));
       out.append(
           String.format(
-              "  %-23s %-8s %s%s [%s]%n",
-              s.key(),
-              type,
-              s.description(),
-              s.defaultValue().map(v -> " (default " + v + ")").orElse(""),
-              String.join(", ", d.owners())));
+              "      %s%s%n",
+              s.description(), s.defaultValue().map(v -> " (default " + v + ")").orElse("")));
     }
     return out.toString().stripTrailing();
   }

@@ -36,9 +36,9 @@ public final class LocalStoreProviderFactory implements StoreProviderFactory {
     out.add(
         SettingDeclaration.builder(GC_ROOTS_DIR, SettingType.PATH)
             .description(
-                "where local publish registers GC roots (default: "
+                "where publish registers GC roots (default: "
                     + LocalStoreProvider.DEFAULT_GC_ROOTS_DIR
-                    + " if writable, else the state directory)")
+                    + " or the state dir)")
             .build());
     return List.copyOf(out);
   }
