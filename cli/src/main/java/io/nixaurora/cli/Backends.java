@@ -205,7 +205,7 @@ public final class Backends {
       StoreProviderFactory factory = storeFactory(config);
       return factory.diagnose(context(config, factory.settings(), events, "store provider"));
     } catch (CliException e) {
-      return List.of(Diagnosis.fail("store provider: " + e.getMessage(), e.suggestion()));
+      return List.of(Diagnosis.fail("store provider: " + oneLine(e), e.suggestion()));
     }
   }
 
@@ -215,8 +215,13 @@ public final class Backends {
       SubmitterFactory factory = submitterFactory(config);
       return factory.diagnose(context(config, factory.settings(), events, "submitter"));
     } catch (CliException e) {
-      return List.of(Diagnosis.fail("submitter: " + e.getMessage(), e.suggestion()));
+      return List.of(Diagnosis.fail("submitter: " + oneLine(e), e.suggestion()));
     }
+  }
+
+  /** A doctor line is one line: several refused settings are joined. */
+  private static String oneLine(CliException e) {
+    return String.join("; ", e.getMessage().lines().map(String::strip).toList());
   }
 
   private StoreProviderFactory storeFactory(ClusterConfig config) throws CliException {

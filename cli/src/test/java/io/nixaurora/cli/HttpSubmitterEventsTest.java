@@ -49,6 +49,15 @@ class HttpSubmitterEventsTest {
   }
 
   @Test
+  void doctorWarnsAboutTheAuthMechanismAndFailsOnTheDeadScheduler() throws Exception {
+    Cli.Result r = cli().run("doctor", "devcluster");
+    assertTrue(
+        r.out().contains("WARN  cluster devcluster asks for auth_mechanism KERBEROS"), r.out());
+    assertTrue(
+        r.out().matches("(?s).*FAIL  scheduler http://127.0.0.1:\\d+ unreachable.*"), r.out());
+  }
+
+  @Test
   void itsDebugLinesShowWithVerbose() throws Exception {
     Cli.Result r = cli().run("status", "devcluster/vagrant/devel/hello", "--verbose");
     assertTrue(r.err().contains("scheduler for devcluster: http://127.0.0.1:"), r.err());

@@ -102,6 +102,16 @@ public final class HttpSubmitterFactory implements SubmitterFactory {
               "set scheduler_uri for the cluster, or add it to clusters.json"));
       return out;
     }
+    if (!entry.authMechanism().equalsIgnoreCase("UNAUTHENTICATED")) {
+      out.add(
+          Diagnosis.warn(
+              "cluster "
+                  + cluster
+                  + " asks for auth_mechanism "
+                  + entry.authMechanism()
+                  + ", which the http submitter does not speak (it sends HTTP Basic credentials)",
+              "use the cli submitter for Kerberos, or give the scheduler Basic credentials"));
+    }
     if (entry.zk().isPresent()) {
       out.add(zooKeeper(entry.zk().get().split(",")[0].strip(), entry.zkPort()));
     } else {
