@@ -1,6 +1,7 @@
 package io.nixaurora.cli;
 
-import java.util.ArrayList;
+import io.nixaurora.nix.local.NixDiagnosis;
+import io.nixaurora.nix.local.StoreSettings;
 import java.util.List;
 
 /**
@@ -14,31 +15,10 @@ final class AgentNeeds {
   private AgentNeeds() {}
 
   /** The Nix daemon socket agents use when nothing says otherwise. */
-  static final String DEFAULT_SOCKET = "/nix/var/nix/daemon-socket/socket";
+  static final String DEFAULT_SOCKET = NixDiagnosis.DEFAULT_SOCKET;
 
-  /** One line per need, without comment markers. */
+  /** One line per need, without comment markers (the store providers' doctor says the same). */
   static List<String> lines(ClusterConfig config) {
-    boolean daemon = config.get(Setting.DAEMON).orElse("false").equals("true");
-    List<String> out = new ArrayList<>();
-    if (daemon) {
-      out.add(
-          "agents need a running nix-daemon (e.g. systemctl enable --now nix-daemon): the init"
-              + " runs nix-store as the task's role user with NIX_REMOTE=daemon");
-      out.add(
-          "the daemon's socket ("
-              + DEFAULT_SOCKET
-              + ") must be reachable by role users (Debian's nix-bin: add them to the group"
-              + " nix-users); for another socket set profile_script to a"
-              + " file exporting NIX_DAEMON_SOCKET_PATH (Thermos clears every variable but PATH,"
-              + " HOME, USER and LOGNAME)");
-    } else {
-      out.add(
-          "daemon = false: the init runs nix-store as the task's role user without a daemon,"
-              + " which works only if that user owns the Nix store; for other role users it fails"
-              + " with \"getting status of "
-              + DEFAULT_SOCKET
-              + ": Permission denied\"; set daemon = true and run nix-daemon on every agent");
-    }
-    return out;
+    return NixDiagnosis.agentNeeds(config.get(StoreSettings.DAEMON).orElse("false").equals("true"));
   }
 }

@@ -5,12 +5,14 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 
 /**
  * The effective settings of one cluster: what the chosen backends receive.
  *
  * @param cluster the cluster's name
- * @param values every known setting that is set (see {@link Setting}), as strings
+ * @param values every setting that is set (the CLI's {@link Setting}s and the backends' keys), as
+ *     strings
  * @param extra free-form settings for plugin backends
  * @param sources where each value came from (built-in default, the file's section, command line)
  * @param file the configuration file, if one was read
@@ -44,7 +46,12 @@ public record ClusterConfig(
   }
 
   public Optional<String> get(Setting setting) {
-    return Optional.ofNullable(values.get(setting.key()));
+    return get(setting.key());
+  }
+
+  /** A value by key: a backend's key, for the few CLI commands that are about one backend. */
+  public Optional<String> get(String key) {
+    return Optional.ofNullable(values.get(key));
   }
 
   /** What a backend factory receives: every setting and plugin setting, as strings. */
@@ -57,27 +64,35 @@ public record ClusterConfig(
     return Map.copyOf(out);
   }
 
-  /** This configuration without {@code setting}. */
-  public ClusterConfig withoutSetting(Setting setting) {
+  /** This configuration without the setting {@code key}. */
+  public ClusterConfig withoutSetting(String key) {
     Map<String, String> v = new TreeMap<>(values);
-    v.remove(setting.key());
+    v.remove(key);
     Map<String, String> s = new TreeMap<>(sources);
-    s.remove(setting.key());
+    s.remove(key);
     return new ClusterConfig(cluster, v, extra, s, file);
   }
 
   /** The values with secrets masked, for printing. */
   public Map<String, String> masked() {
+    return masked(k -> false);
+  }
+
+  /** The values with secrets (those {@code secret} says, and any that look like one) masked. */
+  public Map<String, String> masked(Predicate<String> secret) {
     Map<String, String> out = new LinkedHashMap<>();
-    new TreeMap<>(values).forEach((k, v) -> out.put(k, mask(k, v)));
+    new TreeMap<>(values).forEach((k, v) -> out.put(k, secret.test(k) ? SET : mask(k, v)));
     return out;
   }
 
+  /** What a secret that is set shows instead of its value. */
+  static final String SET = "(set)";
+
   /** Masks secrets: passwords, and credentials or {@code secret-key=} inside URLs. */
   static String mask(String key, String value) {
-    if (Setting.forKey(key).map(Setting::secret).orElse(false)
-        || key.contains("password")
-        || key.contains("token")) {
+    if (key.contains("password")
+        || key.contains("token")
+        || key.contains("secret") && !key.endsWith("_file")) {
       return "********";
     }
     // user:password@host in a URL

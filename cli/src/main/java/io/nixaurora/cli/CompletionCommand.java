@@ -1,11 +1,13 @@
 package io.nixaurora.cli;
 
+import java.util.List;
 import java.util.concurrent.Callable;
 import javax.inject.Inject;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -33,8 +35,35 @@ public final class CompletionCommand implements Callable<Integer> {
   @CommandLine.Mixin GlobalOptionsMixin global;
   @Spec CommandSpec spec;
 
+  private final Session session;
+
   @Inject
-  CompletionCommand() {}
+  CompletionCommand(Session session) {
+    this.session = session;
+  }
+
+  /**
+   * Gives {@code --set} every declared key (as {@code KEY=}) and {@code --store}/{@code
+   * --submitter} the backends' names, from the backends on this classpath, plugins included.
+   */
+  private void addCandidates(CommandLine command) {
+    Backends backends = session.backends();
+    List<String> keys =
+        backends.declarations().stream().map(d -> d.declaration().key() + "=").toList();
+    CommandSpec spec = command.getCommandSpec();
+    replaceCandidates(spec, "--set", keys);
+    replaceCandidates(spec, "--store", List.copyOf(backends.storeNames()));
+    replaceCandidates(spec, "--submitter", List.copyOf(backends.submitterNames()));
+    command.getSubcommands().values().forEach(this::addCandidates);
+  }
+
+  private static void replaceCandidates(CommandSpec spec, String name, List<String> candidates) {
+    OptionSpec old = spec.findOption(name);
+    if (old != null) {
+      spec.remove(old);
+      spec.addOption(OptionSpec.builder(old).completionCandidates(candidates).build());
+    }
+  }
 
   @Override
   public Integer call() throws CliException {
@@ -46,6 +75,7 @@ public final class CompletionCommand implements Callable<Integer> {
     while (root.getParent() != null) {
       root = root.getParent();
     }
+    addCandidates(root);
     String script = AutoComplete.bash("nix-aurora", root);
     spec.commandLine().getOut().print(script);
     spec.commandLine().getOut().flush();

@@ -2,8 +2,14 @@ package io.nixaurora.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.nixaurora.api.settings.SettingDeclaration;
+import io.nixaurora.api.settings.SettingType;
+import io.nixaurora.api.settings.SettingsValidator;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import javax.inject.Inject;
 import picocli.CommandLine.Command;
@@ -25,7 +31,8 @@ import picocli.CommandLine.Spec;
       "",
       "The file (./nix-aurora.json, else ~/.config/nix-aurora/config.json, or --config FILE) is"
           + " a JSON object {\"defaults\": {…}, \"clusters\": {\"NAME\": {…}}}. Each section"
-          + " takes these keys (plugin settings go under \"settings\"):",
+          + " takes these keys, declared by the CLI and by each backend (a plugin that declares"
+          + " none takes its keys under \"settings\"):",
     },
     footerHeading = "%nExamples:%n",
     footer = {
@@ -62,17 +69,23 @@ public final class ConfigCommand implements Callable<Integer> {
     this.session = session;
   }
 
-  /** The key table, for the description. */
-  static String keyTable() {
+  /**
+   * The key table, for the description: the CLI's keys and every backend's, from their
+   * declarations, with the backends that read each.
+   */
+  static String keyTable(Backends backends) {
     StringBuilder out = new StringBuilder();
-    for (Setting s : Setting.values()) {
+    for (Backends.Declared d : backends.declarations()) {
+      SettingDeclaration s = d.declaration();
       String type =
-          switch (s.type()) {
-            case BOOLEAN -> "bool";
-            case INTEGER -> "int";
-            default -> "text";
-          };
-      out.append(String.format("  %-23s %-4s %s%n", s.key(), type, s.description()));
+          s.type() == SettingType.ENUM ? String.join("|", s.allowed()) : s.type().shortName();
+      // Two lines a key, so the table stays readable in 80 columns: the key, its type and who
+      // reads it, then what it is.
+      out.append(String.format("  %-23s %s  [%s]%n", s.key(), type, String.join(", ", d.owners())));
+      out.append(
+          String.format(
+              "      %s%s%n",
+              s.description(), s.defaultValue().map(v -> " (default " + v + ")").orElse("")));
     }
     return out.toString().stripTrailing();
   }
@@ -85,22 +98,42 @@ public final class ConfigCommand implements Callable<Integer> {
         cluster == null
             ? configuration.defaults(clusterOptions.overrides())
             : configuration.forCluster(cluster, clusterOptions.overrides());
-    Map<String, String> masked = config.masked();
+    Backends backends = session.backends();
+    Map<String, String> masked = config.masked(backends::secret);
+    // The chosen backends' keys that are not set, with their defaults: what they will use.
+    Map<String, String> unset = new TreeMap<>();
+    List<SettingDeclaration> declared = new ArrayList<>(Setting.DECLARATIONS);
+    declared.addAll(backends.storeSettings(config.store()));
+    declared.addAll(backends.submitterSettings(config.submitter()));
+    for (SettingDeclaration d : declared) {
+      if (!masked.containsKey(d.key())) {
+        unset.put(d.key(), d.secret() ? "(unset)" : d.defaultValue().orElse("(unset)"));
+      }
+    }
     if (json) {
       ObjectMapper mapper = new ObjectMapper();
       ObjectNode root = mapper.createObjectNode();
       root.put("cluster", cluster);
       root.put("file", configuration.file().map(Object::toString).orElse(null));
       ObjectNode values = root.putObject("settings");
+      SettingsValidator validator = backends.validator();
       masked.forEach(
           (k, v) -> {
-            Setting.Type type = Setting.forKey(k).map(Setting::type).orElse(Setting.Type.STRING);
-            switch (type) {
-              case BOOLEAN -> values.put(k, Boolean.parseBoolean(v));
-              case INTEGER -> values.put(k, Long.parseLong(v));
-              default -> values.put(k, v);
+            SettingType type =
+                validator.declarations(k).stream()
+                    .map(SettingDeclaration::type)
+                    .findFirst()
+                    .orElse(SettingType.STRING);
+            if (type == SettingType.BOOLEAN && (v.equals("true") || v.equals("false"))) {
+              values.put(k, Boolean.parseBoolean(v));
+            } else if (type == SettingType.INTEGER && v.matches("[0-9]{1,18}")) {
+              values.put(k, Long.parseLong(v));
+            } else {
+              values.put(k, v);
             }
           });
+      ObjectNode defaults = root.putObject("defaults");
+      unset.forEach(defaults::put);
       ObjectNode extra = root.putObject("plugin_settings");
       config.extra().forEach((k, v) -> extra.put(k, ClusterConfig.mask(k, v)));
       out.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(root));
@@ -118,11 +151,16 @@ public final class ConfigCommand implements Callable<Integer> {
       } else {
         out.println("# cluster " + cluster + ":");
       }
-      int width = masked.keySet().stream().mapToInt(String::length).max().orElse(10);
+      int width =
+          java.util.stream.Stream.concat(masked.keySet().stream(), unset.keySet().stream())
+              .mapToInt(String::length)
+              .max()
+              .orElse(10);
       masked.forEach(
           (k, v) ->
               out.printf(
                   "%-" + width + "s = %s   # %s%n", k, v, config.sources().getOrDefault(k, "?")));
+      unset.forEach((k, v) -> out.printf("%-" + width + "s = %s   # not set (default)%n", k, v));
       config
           .extra()
           .forEach((k, v) -> out.printf("settings.%s = %s%n", k, ClusterConfig.mask(k, v)));

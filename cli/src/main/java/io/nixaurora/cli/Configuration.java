@@ -6,11 +6,14 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nixaurora.api.settings.SettingDeclaration;
+import io.nixaurora.api.settings.SettingsValidator;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,8 +23,10 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * The configuration file: {@code defaults} and per-cluster sections, each a flat object of the keys
- * in {@link Setting} plus a free-form {@code settings} object for plugin backends.
+ * The configuration file: {@code defaults} and per-cluster sections, each a flat object of the
+ * CLI's keys ({@link Setting}) and the backends' declared keys, plus a free-form {@code settings}
+ * object for plugin backends that declare none. Keys nobody declares and values that do not fit
+ * their type are refused, every one at once, with the closest known key for a misspelt one.
  *
  * <pre>{@code
  * {
@@ -52,28 +57,70 @@ public final class Configuration {
 
   private static final String EXTRA = "settings";
 
-  /** One section: known settings and free-form plugin settings, as strings. */
-  record Section(Map<String, String> values, Map<String, String> extra) {
+  /** The JSON type a value was written with. */
+  enum Kind {
+    TEXT,
+    BOOLEAN,
+    INTEGER,
+    NUMBER
+  }
+
+  /** A value as written: its text and JSON type. */
+  record Raw(String text, Kind kind) {}
+
+  /** One section: settings as written, and free-form plugin settings as strings. */
+  record Section(Map<String, Raw> values, Map<String, String> extra) {
     static final Section EMPTY = new Section(Map.of(), Map.of());
+
+    Map<String, String> texts() {
+      Map<String, String> out = new LinkedHashMap<>();
+      values.forEach((k, v) -> out.put(k, v.text()));
+      return out;
+    }
   }
 
   private final Optional<Path> file;
   private final Section defaults;
   private final Map<String, Section> clusters;
+  private final Optional<SettingsValidator> validator;
 
-  private Configuration(Optional<Path> file, Section defaults, Map<String, Section> clusters) {
+  private Configuration(
+      Optional<Path> file,
+      Section defaults,
+      Map<String, Section> clusters,
+      Optional<SettingsValidator> validator) {
     this.file = file;
     this.defaults = defaults;
     this.clusters = clusters;
+    this.validator = validator;
   }
 
-  /** A configuration with no file: built-in defaults for every cluster. */
+  /** A configuration with no file: built-in defaults for every cluster; keys are not checked. */
   public static Configuration empty() {
-    return new Configuration(Optional.empty(), Section.EMPTY, Map.of());
+    return new Configuration(Optional.empty(), Section.EMPTY, Map.of(), Optional.empty());
   }
 
   /**
-   * Finds and reads the configuration.
+   * This configuration, its keys and values checked by {@code validator} when a cluster's are read.
+   */
+  public Configuration checkedBy(SettingsValidator validator) {
+    return new Configuration(file, defaults, clusters, Optional.of(validator));
+  }
+
+  /**
+   * Finds and reads the configuration, checking keys and values against {@code validator} (every
+   * known backend's declarations and the CLI's own).
+   *
+   * @throws CliException (exit 3) naming the file when it is not a configuration
+   */
+  public static Configuration load(Environment env, String explicit, SettingsValidator validator)
+      throws CliException {
+    return load(env, explicit).checkedBy(validator);
+  }
+
+  /**
+   * Finds and reads the configuration without checking its keys against the backends' declarations
+   * (only its shape: JSON objects of scalar values).
    *
    * @param explicit the {@code --config} file, which must exist, or null
    * @throws CliException (exit 3) naming the file and the key when the file is not valid
@@ -168,14 +215,14 @@ public final class Configuration {
                 "unknown key (the top level holds \"defaults\" and \"clusters\")");
       }
     }
-    return new Configuration(Optional.of(path), defaults, clusters);
+    return new Configuration(Optional.of(path), defaults, clusters, Optional.empty());
   }
 
   private static Section section(Path path, String where, JsonNode node) throws CliException {
     if (!node.isObject()) {
       throw problem(path, where, "must be an object of settings");
     }
-    Map<String, String> values = new LinkedHashMap<>();
+    Map<String, Raw> values = new LinkedHashMap<>();
     Map<String, String> extra = new LinkedHashMap<>();
     for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> field = it.next();
@@ -197,51 +244,81 @@ public final class Configuration {
         }
         continue;
       }
-      Setting setting =
-          Setting.forKey(key)
-              .orElseThrow(
-                  () ->
-                      problem(
-                          path,
-                          where + "." + key,
-                          "unknown key (known: "
-                              + Setting.knownKeys()
-                              + "; plugin settings go under \""
-                              + EXTRA
-                              + "\")"));
-      values.put(key, typed(path, where + "." + key, setting, value));
+      if (value.isBoolean()) {
+        values.put(key, new Raw(value.asText(), Kind.BOOLEAN));
+      } else if (value.isIntegralNumber()) {
+        values.put(key, new Raw(value.asText(), Kind.INTEGER));
+      } else if (value.isNumber()) {
+        values.put(key, new Raw(value.asText(), Kind.NUMBER));
+      } else if (value.isTextual()) {
+        values.put(key, new Raw(value.asText(), Kind.TEXT));
+      } else {
+        throw problem(
+            path,
+            where + "." + key,
+            "expected a string, number or boolean, got " + (value.isNull() ? "null" : value));
+      }
     }
     return new Section(Map.copyOf(values), Map.copyOf(extra));
   }
 
-  private static String typed(Path path, String where, Setting setting, JsonNode value)
-      throws CliException {
-    String text;
-    switch (setting.type()) {
-      case BOOLEAN -> {
-        if (!value.isBoolean()) {
-          throw problem(path, where, "expected true or false, got " + value);
-        }
-        text = value.asText();
-      }
-      case INTEGER -> {
-        if (!value.isIntegralNumber() || value.asLong() < 0) {
-          throw problem(path, where, "expected a non-negative integer, got " + value);
-        }
-        text = value.asText();
-      }
-      default -> {
-        if (!value.isTextual()) {
-          throw problem(path, where, "expected a string, got " + value);
-        }
-        text = value.asText();
+  /**
+   * Every problem of the file's sections: keys nobody declares, values of the wrong JSON type or
+   * that do not fit the declared type.
+   */
+  private List<String> fileProblems(SettingsValidator v) {
+    List<String> out = new ArrayList<>();
+    String name = file.map(Path::toString).orElse("");
+    sectionProblems(v, name, "defaults", defaults, out);
+    clusters.forEach((c, section) -> sectionProblems(v, name, "clusters." + c, section, out));
+    return out;
+  }
+
+  private static void sectionProblems(
+      SettingsValidator v, String file, String where, Section section, List<String> out) {
+    section
+        .values()
+        .forEach(
+            (key, raw) -> {
+              String at = file + ": " + where + "." + key + ": ";
+              Optional<String> kind = kindProblem(v.declarations(key), raw);
+              if (kind.isPresent()) {
+                out.add(at + kind.get());
+                return;
+              }
+              v.check(new SettingsValidator.Value(key, raw.text(), ""))
+                  .ifPresent(p -> out.add(at + p.message()));
+            });
+  }
+
+  /** JSON's own types where the setting has one: true/false unquoted, whole numbers unquoted. */
+  private static Optional<String> kindProblem(List<SettingDeclaration> declared, Raw raw) {
+    for (SettingDeclaration d : declared) {
+      boolean fits =
+          switch (d.type()) {
+            case BOOLEAN -> raw.kind() == Kind.BOOLEAN;
+            case INTEGER -> raw.kind() == Kind.INTEGER;
+            case DURATION, SIZE -> raw.kind() != Kind.BOOLEAN;
+            default -> raw.kind() == Kind.TEXT;
+          };
+      if (!fits) {
+        String expected =
+            switch (d.type()) {
+              case BOOLEAN -> "true or false";
+              case INTEGER -> "a non-negative integer";
+              case DURATION, SIZE -> "a number or a string";
+              default -> "a string";
+            };
+        // A secret's value is never shown, not even a wrongly typed one.
+        boolean secret = declared.stream().anyMatch(SettingDeclaration::secret);
+        String shown =
+            secret
+                ? "a value of another type"
+                : raw.kind() == Kind.TEXT ? "\"" + raw.text() + "\"" : raw.text();
+        return Optional.of("expected " + expected + ", got " + shown);
       }
     }
-    String problem = setting.problemWithText(text);
-    if (problem != null) {
-      throw problem(path, where, problem);
-    }
-    return text;
+    return Optional.empty();
   }
 
   private static CliException problem(Path path, String where, String message) {
@@ -284,28 +361,35 @@ public final class Configuration {
       }
       section = Section.EMPTY;
     }
+    return effective(cluster, section, overrides);
+  }
+
+  private ClusterConfig effective(String cluster, Section section, Map<String, String> overrides)
+      throws CliException {
+    List<String> problems = new ArrayList<>();
+    validator.ifPresent(v -> problems.addAll(fileProblems(v)));
     Map<String, String> values = new TreeMap<>();
     Map<String, String> sources = new TreeMap<>();
     Map<String, String> extra = new TreeMap<>();
     put(values, sources, BUILT_IN, "built-in default");
     String name = file.map(Path::toString).orElse("");
-    put(values, sources, defaults.values(), name + " defaults");
+    put(values, sources, defaults.texts(), name + " defaults");
     extra.putAll(defaults.extra());
-    put(values, sources, section.values(), name + " clusters." + cluster);
+    put(values, sources, section.texts(), name + " clusters." + cluster);
     extra.putAll(section.extra());
     for (Map.Entry<String, String> o : overrides.entrySet()) {
-      Optional<Setting> setting = Setting.forKey(o.getKey());
-      if (setting.isEmpty()) {
-        throw CliException.configuration(
-            "--set " + o.getKey() + ": unknown key (known: " + Setting.knownKeys() + ")",
-            "check the key's spelling; `nix-aurora config --help` lists the keys");
-      }
-      String problem = setting.get().problemWithText(o.getValue());
-      if (problem != null) {
-        throw CliException.configuration("--set " + o.getKey() + ": " + problem, null);
-      }
+      validator
+          .flatMap(v -> v.check(new SettingsValidator.Value(o.getKey(), o.getValue(), "")))
+          .ifPresent(p -> problems.add("--set " + o.getKey() + ": " + p.message()));
       values.put(o.getKey(), o.getValue());
       sources.put(o.getKey(), "command line");
+    }
+    if (!problems.isEmpty()) {
+      throw CliException.configuration(
+          problems.size() == 1
+              ? problems.get(0)
+              : problems.size() + " problems in the settings:\n  " + String.join("\n  ", problems),
+          "fix the keys named above; `nix-aurora config --help` lists every key");
     }
     return new ClusterConfig(cluster, values, extra, sources, file);
   }
@@ -315,7 +399,7 @@ public final class Configuration {
    * job whose file names its cluster.
    */
   public ClusterConfig defaults(Map<String, String> overrides) throws CliException {
-    return new Configuration(file, defaults, Map.of()).forCluster("(defaults)", overrides);
+    return effective("(defaults)", Section.EMPTY, overrides);
   }
 
   private static void put(

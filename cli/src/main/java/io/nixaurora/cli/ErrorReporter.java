@@ -206,7 +206,11 @@ public final class ErrorReporter
       return null;
     }
     String head = message.substring(0, colon);
-    return Setting.forKey(head).isPresent() ? head : null;
+    // The backends' keys are theirs to declare; a library message starting with a snake_case
+    // word and a colon names one (secret_key_file: ..., cache_url: ...).
+    return Setting.forKey(head).isPresent() || head.matches("[a-z][a-z0-9]*(_[a-z0-9]+)+")
+        ? head
+        : null;
   }
 
   @Override

@@ -150,7 +150,7 @@ public final class Main {
     if (config != null) {
       String[] description = config.getCommandSpec().usageMessage().description();
       String[] withKeys = Arrays.copyOf(description, description.length + 1);
-      withKeys[description.length] = ConfigCommand.keyTable();
+      withKeys[description.length] = ConfigCommand.keyTable(component.backends());
       config.getCommandSpec().usageMessage().description(withKeys);
     }
     return commandLine;

@@ -77,7 +77,7 @@ public final class Pipeline {
    */
   public void preflight() throws CliException {
     if (config.submitter().equals("cli")) {
-      String binary = config.get(Setting.AURORA_BINARY).orElse("aurora");
+      String binary = config.get("aurora_binary").orElse("aurora");
       boolean found =
           binary.contains("/")
               ? Files.isExecutable(environment.resolve(binary))

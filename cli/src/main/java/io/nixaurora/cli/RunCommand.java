@@ -2,6 +2,7 @@ package io.nixaurora.cli;
 
 import io.nixaurora.api.AuroraJobConfig;
 import io.nixaurora.api.BuiltJob;
+import io.nixaurora.nix.local.StoreSettings;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -195,12 +196,15 @@ public final class RunCommand implements Callable<Integer> {
             .configuration()
             .defaults(
                 Map.of(
-                    Setting.STORE.key(), "local",
-                    Setting.SYSTEM.key(), built.system(),
-                    Setting.AGENT_NIX_BIN_DIR.key(), defaults.localNixBinDirectory().toString(),
-                    Setting.DAEMON.key(),
-                        String.valueOf(env.variable("NIX_REMOTE").orElse("").equals("daemon"))))
-            .withoutSetting(Setting.PROFILE_SCRIPT);
+                    Setting.STORE.key(),
+                    "local",
+                    Setting.SYSTEM.key(),
+                    built.system(),
+                    StoreSettings.AGENT_NIX_BIN_DIR,
+                    defaults.localNixBinDirectory().toString(),
+                    StoreSettings.DAEMON,
+                    String.valueOf(env.variable("NIX_REMOTE").orElse("").equals("daemon"))))
+            .withoutSetting(StoreSettings.PROFILE_SCRIPT);
     Pipeline local = session.pipeline(here, err);
     AuroraJobConfig config = local.compile(built, local.storeProvider().initCommand());
     return config.json();

@@ -57,10 +57,14 @@ public final class Session {
     return console;
   }
 
-  /** The configuration file (or built-in defaults), read once. */
+  /**
+   * The configuration file (or built-in defaults), read once; its keys are checked against every
+   * known backend's declarations when a cluster's settings are read.
+   */
   public Configuration configuration() throws CliException {
     if (configuration == null) {
-      configuration = Configuration.load(environment, options.configFile());
+      configuration =
+          Configuration.load(environment, options.configFile(), backends.get().validator());
     }
     return configuration;
   }

@@ -1,16 +1,21 @@
 package io.nixaurora.submit.http;
 
+import io.nixaurora.api.BackendContext;
+import io.nixaurora.api.settings.SettingDeclaration;
+import io.nixaurora.api.settings.SettingType;
+import io.nixaurora.api.settings.Settings;
 import io.nixaurora.support.Urls;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * The {@code http} submitter's settings (the cluster's {@code submitter_settings}); unknown keys
- * belong to other backends and are ignored.
+ * The {@code http} submitter's settings ({@link #DECLARATIONS}); keys it does not declare belong to
+ * other backends and are ignored here (the CLI refuses keys nobody declares).
  *
  * @param cluster the cluster name the CLI is submitting to (optional: job keys carry it too)
  * @param schedulerUri the scheduler's URL, overriding clusters.json
@@ -37,30 +42,87 @@ public record HttpSubmitterSettings(
     Duration retryBudget,
     Optional<String> owner) {
 
+  public static final String SCHEDULER_URI = "scheduler_uri";
+  public static final String AURORA_CONFIG_ROOT = "aurora_config_root";
+  public static final String USERNAME = "username";
+  public static final String PASSWORD = "password";
+  public static final String NETRC_FILE = "netrc_file";
+  public static final String CONNECT_TIMEOUT_SECONDS = "connect_timeout_seconds";
+  public static final String REQUEST_TIMEOUT_SECONDS = "request_timeout_seconds";
+  public static final String RETRY_BUDGET_SECONDS = "retry_budget_seconds";
+  public static final String OWNER = "owner";
+
+  /** The keys the http submitter reads. */
+  public static final List<SettingDeclaration> DECLARATIONS =
+      List.of(
+          SettingDeclaration.builder(SCHEDULER_URI, SettingType.URL)
+              .description("scheduler URL (overrides clusters.json)")
+              .build(),
+          SettingDeclaration.builder(AURORA_CONFIG_ROOT, SettingType.PATH)
+              .description("directory holding clusters.json (default: $AURORA_CONFIG_ROOT)")
+              .build(),
+          SettingDeclaration.builder(USERNAME, SettingType.STRING)
+              .description("scheduler user name (with password; overrides netrc)")
+              .build(),
+          SettingDeclaration.builder(PASSWORD, SettingType.STRING)
+              .secret()
+              .description("scheduler password")
+              .build(),
+          SettingDeclaration.builder(NETRC_FILE, SettingType.PATH)
+              .description("credentials for the cache or scheduler (default: ~/.netrc)")
+              .build(),
+          SettingDeclaration.builder(CONNECT_TIMEOUT_SECONDS, SettingType.DURATION)
+              .defaultValue("10")
+              .description("scheduler connect timeout (seconds, or 500ms, 1m)")
+              .build(),
+          SettingDeclaration.builder(REQUEST_TIMEOUT_SECONDS, SettingType.DURATION)
+              .defaultValue("120")
+              .description("scheduler request timeout (seconds)")
+              .build(),
+          SettingDeclaration.builder(RETRY_BUDGET_SECONDS, SettingType.DURATION)
+              .defaultValue("600")
+              .description("how long to retry the scheduler (seconds)")
+              .build(),
+          SettingDeclaration.builder(OWNER, SettingType.STRING)
+              .description("the owner recorded on updates (default: the local user)")
+              .build());
+
   /**
-   * Reads the settings.
+   * Reads the settings in this process's environment.
    *
    * @throws IllegalArgumentException naming the key of a bad value
    */
   public static HttpSubmitterSettings parse(Map<String, String> settings) {
-    Optional<URI> uri = text(settings, "scheduler_uri").map(HttpSubmitterSettings::uri);
-    Optional<String> username = text(settings, "username");
-    Optional<String> password = text(settings, "password");
+    return from(BackendContext.of(Settings.of(DECLARATIONS, settings)));
+  }
+
+  /**
+   * Reads the settings from a factory's context (relative file names against its working
+   * directory).
+   *
+   * @throws IllegalArgumentException naming the key of a bad value
+   */
+  public static HttpSubmitterSettings from(BackendContext context) {
+    Settings settings = context.settings();
+    Optional<URI> uri = text(settings, SCHEDULER_URI).map(HttpSubmitterSettings::uri);
+    Optional<String> username = text(settings, USERNAME);
+    Optional<String> password = text(settings, PASSWORD);
     if (username.isPresent() != password.isPresent()) {
       throw new IllegalArgumentException(
           "submitter setting username/password: give both or neither");
     }
+    Optional<String> cluster = text(settings, "cluster").or(context::cluster);
     return new HttpSubmitterSettings(
-        text(settings, "cluster"),
+        cluster,
         uri,
-        text(settings, "aurora_config_root"),
+        context.path(AURORA_CONFIG_ROOT).map(Path::toString),
         username,
         password,
-        text(settings, "netrc_file").map(Path::of),
-        seconds(settings, "connect_timeout_seconds", 10),
-        seconds(settings, "request_timeout_seconds", 120),
-        seconds(settings, "retry_budget_seconds", 600),
-        text(settings, "owner"));
+        context.path(NETRC_FILE),
+        settings.duration(CONNECT_TIMEOUT_SECONDS).orElseThrow(),
+        settings.duration(REQUEST_TIMEOUT_SECONDS).orElseThrow(),
+        settings.duration(RETRY_BUDGET_SECONDS).orElseThrow(),
+        text(settings, OWNER));
   }
 
   private static URI uri(String value) {
@@ -80,26 +142,8 @@ public record HttpSubmitterSettings(
     }
   }
 
-  private static Optional<String> text(Map<String, String> settings, String key) {
-    String value = settings.get(key);
-    return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.strip());
-  }
-
-  private static Duration seconds(Map<String, String> settings, String key, long fallback) {
-    Optional<String> value = text(settings, key);
-    if (value.isEmpty()) {
-      return Duration.ofSeconds(fallback);
-    }
-    try {
-      double seconds = Double.parseDouble(value.get());
-      if (!(seconds >= 0) || Double.isInfinite(seconds)) {
-        throw new NumberFormatException();
-      }
-      return Duration.ofMillis(Math.round(seconds * 1000));
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(
-          "submitter setting " + key + ": expected a number of seconds, got '" + value.get() + "'");
-    }
+  private static Optional<String> text(Settings settings, String key) {
+    return settings.text(key).filter(v -> !v.isBlank()).map(String::strip);
   }
 
   @Override

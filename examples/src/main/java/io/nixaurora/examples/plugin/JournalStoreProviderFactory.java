@@ -1,6 +1,8 @@
 package io.nixaurora.examples.plugin;
 
+import io.nixaurora.api.BackendContext;
 import io.nixaurora.api.BuiltJob;
+import io.nixaurora.api.Diagnosis;
 import io.nixaurora.api.InitCommand;
 import io.nixaurora.api.JobKey;
 import io.nixaurora.api.Publication;
@@ -8,6 +10,8 @@ import io.nixaurora.api.StoreException;
 import io.nixaurora.api.StoreProvider;
 import io.nixaurora.api.StoreProviderFactory;
 import io.nixaurora.api.event.EventListener;
+import io.nixaurora.api.settings.SettingDeclaration;
+import io.nixaurora.api.settings.SettingType;
 import io.nixaurora.nix.local.LocalStoreProviderFactory;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -15,8 +19,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
-import java.util.HashMap;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -34,25 +38,57 @@ public final class JournalStoreProviderFactory implements StoreProviderFactory {
   /** The setting that names the journal. */
   public static final String JOURNAL_FILE = "journal_file";
 
+  private final LocalStoreProviderFactory local = new LocalStoreProviderFactory();
+
   @Override
   public String name() {
     return "journal";
   }
 
+  /** {@code journal_file} and every setting of the local provider, which does the publishing. */
   @Override
-  public StoreProvider create(Map<String, String> settings) {
-    String journal = settings.get(JOURNAL_FILE);
-    if (journal == null || journal.isBlank()) {
-      throw new IllegalArgumentException(JOURNAL_FILE + ": required (an absolute file name)");
-    }
-    Path file = Path.of(journal);
+  public List<SettingDeclaration> settings() {
+    List<SettingDeclaration> out = new ArrayList<>(local.settings());
+    out.add(
+        SettingDeclaration.builder(JOURNAL_FILE, SettingType.PATH)
+            .required()
+            .description("the journal: one line per publication (absolute)")
+            .build());
+    return List.copyOf(out);
+  }
+
+  @Override
+  public StoreProvider create(BackendContext context) {
+    Path file = context.settings().path(JOURNAL_FILE).orElseThrow();
     if (!file.isAbsolute()) {
-      throw new IllegalArgumentException(JOURNAL_FILE + ": must be absolute, not " + journal);
+      throw new IllegalArgumentException(JOURNAL_FILE + ": must be absolute, not " + file);
     }
-    // The local provider gets its own settings only: the journal's key is not one of them.
-    Map<String, String> local = new HashMap<>(settings);
-    local.remove(JOURNAL_FILE);
-    return new Journal(new LocalStoreProviderFactory().create(local), file);
+    // The local provider reads only its own keys; the journal's is not one of them.
+    return new Journal(local.create(context), file);
+  }
+
+  /** The local provider's checks, and whether the journal's directory can be written. */
+  @Override
+  public List<Diagnosis> diagnose(BackendContext context) {
+    List<Diagnosis> out = new ArrayList<>(local.diagnose(context));
+    context
+        .settings()
+        .path(JOURNAL_FILE)
+        .map(Path::getParent)
+        .ifPresent(
+            dir -> {
+              Path existing = dir;
+              while (existing != null && !Files.exists(existing)) {
+                existing = existing.getParent();
+              }
+              out.add(
+                  existing != null && Files.isWritable(existing)
+                      ? Diagnosis.ok("journal directory " + dir + " writable")
+                      : Diagnosis.fail(
+                          "journal directory " + dir + " cannot be written",
+                          "fix journal_file, or the directory's permissions"));
+            });
+    return out;
   }
 
   /** The local provider, with every publication journaled after it succeeded. */

@@ -7,6 +7,7 @@ import io.nixaurora.api.BuiltJob;
 import io.nixaurora.api.JobSource;
 import io.nixaurora.api.StoreProvider;
 import io.nixaurora.api.event.EventListener;
+import io.nixaurora.cli.Backends;
 import io.nixaurora.cli.Configuration;
 import io.nixaurora.cli.DaggerCliComponent;
 import io.nixaurora.cli.Environment;
@@ -54,22 +55,19 @@ class JournalPluginIT extends StoreProviderContract {
             .append(tmp.resolve("roots"))
             .append('"');
     extra.forEach((k, v) -> settings.append(", \"" + k + "\": " + v));
-    // A plugin's own settings go under "settings"; the local provider's are the CLI's own keys.
-    settings
-        .append(", \"settings\": {\"journal_file\": \"")
-        .append(tmp.resolve("journal.log"))
-        .append("\"}");
+    // The plugin declares journal_file, so it sits beside the local provider's keys.
+    settings.append(", \"journal_file\": \"").append(tmp.resolve("journal.log")).append('"');
     Path config =
         Files.writeString(
             work.resolve("nix-aurora.json"),
             "{\"clusters\": {\"devcluster\": {" + settings + "}}}\n");
     Environment env = new Environment(work, home, Map.of("HOME", home.toString()), false);
-    return DaggerCliComponent.factory()
-        .create(env, getClass().getClassLoader())
-        .backends()
-        .storeProvider(
-            Configuration.load(env, config.toString()).forCluster("devcluster", Map.of()),
-            EventListener.NONE);
+    Backends backends =
+        DaggerCliComponent.factory().create(env, getClass().getClassLoader()).backends();
+    return backends.storeProvider(
+        Configuration.load(env, config.toString(), backends.validator())
+            .forCluster("devcluster", Map.of()),
+        EventListener.NONE);
   }
 
   @Override

@@ -1,10 +1,15 @@
 package io.nixaurora.nix.cache;
 
+import io.nixaurora.api.BackendContext;
 import io.nixaurora.api.CacheException;
+import io.nixaurora.api.settings.SettingDeclaration;
+import io.nixaurora.api.settings.SettingType;
+import io.nixaurora.api.settings.Settings;
 import io.nixaurora.nix.local.StoreSettings;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Locale;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -45,82 +50,112 @@ public record BinaryCacheConfig(
     }
   }
 
+  public static final String CACHE_URL = "cache_url";
+  public static final String SECRET_KEY_FILE = "secret_key_file";
+  public static final String PUBLIC_KEY = "public_key";
+  public static final String COMPRESSION = "compression";
+  public static final String TRUSTED_SUBSTITUTER = "trusted_substituter";
+  public static final String NETRC_FILE = "netrc_file";
+  public static final String JOBS = "jobs";
+
+  /** The keys the binary-cache provider reads: the common store keys and its own. */
+  public static final List<SettingDeclaration> DECLARATIONS = declarations();
+
+  private static List<SettingDeclaration> declarations() {
+    List<SettingDeclaration> out = new ArrayList<>(StoreSettings.DECLARATIONS);
+    out.add(
+        SettingDeclaration.builder(CACHE_URL, SettingType.URL)
+            .required()
+            .description("file:///dir, http(s)://host/prefix or s3://bucket")
+            .build());
+    out.add(
+        SettingDeclaration.builder(SECRET_KEY_FILE, SettingType.PATH)
+            .description("file holding the cache's signing key (or ?secret-key= in cache_url)")
+            .build());
+    out.add(
+        SettingDeclaration.builder(PUBLIC_KEY, SettingType.STRING)
+            .description("the key agents trust, name:base64 (default: the signing key's)")
+            .build());
+    out.add(
+        SettingDeclaration.oneOf(COMPRESSION, "zstd", "xz", "none")
+            .description("NAR compression (default: cache_url's ?compression=, else zstd)")
+            .build());
+    out.add(
+        SettingDeclaration.builder(TRUSTED_SUBSTITUTER, SettingType.BOOLEAN)
+            .defaultValue("false")
+            .description("init names the cache as a substituter")
+            .build());
+    out.add(
+        SettingDeclaration.builder(NETRC_FILE, SettingType.PATH)
+            .description("credentials for an HTTP cache (default: ~/.netrc)")
+            .build());
+    out.add(
+        SettingDeclaration.builder(JOBS, SettingType.INTEGER)
+            .description("NARs compressed and uploaded at once (default: the processors)")
+            .build());
+    return List.copyOf(out);
+  }
+
   /**
-   * Reads the settings this provider knows; other keys are ignored.
+   * Reads the settings in this process's environment.
    *
    * @throws IllegalArgumentException naming the key of a missing or bad value
    */
   public static BinaryCacheConfig fromSettings(Map<String, String> settings) {
-    StoreSettings store = StoreSettings.parse(settings);
-    String url = settings.get("cache_url");
-    if (url == null || url.isBlank()) {
-      throw new IllegalArgumentException(
-          "cache_url: required for the binary-cache store (file:///dir or https://host/prefix)");
-    }
+    return from(BackendContext.of(Settings.of(DECLARATIONS, settings)));
+  }
+
+  /**
+   * Reads the settings from a factory's context: relative file names are resolved against its
+   * working directory, {@code ~/.netrc} is its home's.
+   *
+   * @throws IllegalArgumentException naming the key of a missing or bad value
+   */
+  public static BinaryCacheConfig from(BackendContext context) {
+    Settings settings = context.settings();
+    StoreSettings store = StoreSettings.from(context);
+    String url =
+        settings
+            .text(CACHE_URL)
+            .filter(u -> !u.isBlank())
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        CACHE_URL
+                            + ": required for the binary-cache store (file:///dir or"
+                            + " https://host/prefix)"));
     CacheUrl cacheUrl;
     try {
       cacheUrl = CacheUrl.parse(url.strip());
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("cache_url: " + e.getMessage(), e);
+      throw new IllegalArgumentException(CACHE_URL + ": " + e.getMessage(), e);
     }
-    Optional<Path> secret =
-        Optional.ofNullable(settings.get("secret_key_file"))
-            .map(Path::of)
-            .or(cacheUrl::secretKeyFile);
+    Optional<Path> secret = context.path(SECRET_KEY_FILE).or(cacheUrl::secretKeyFile);
     Optional<PublicKey> pub;
     try {
-      pub = Optional.ofNullable(settings.get("public_key")).map(PublicKey::parse);
+      pub = settings.text(PUBLIC_KEY).map(PublicKey::parse);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("public_key: " + e.getMessage(), e);
+      throw new IllegalArgumentException(PUBLIC_KEY + ": " + e.getMessage(), e);
     }
     Compression compression =
-        Optional.ofNullable(settings.get("compression"))
+        settings
+            .text(COMPRESSION)
             .map(Compression::named)
             .or(cacheUrl::compression)
             .orElse(Compression.ZSTD);
+    long jobs = settings.integer(JOBS).orElse((long) Runtime.getRuntime().availableProcessors());
+    if (jobs < 1 || jobs > 1024) {
+      throw new IllegalArgumentException(JOBS + ": must be between 1 and 1024, got " + jobs);
+    }
     return new BinaryCacheConfig(
         cacheUrl,
         secret,
         pub,
         compression,
-        bool(settings, "trusted_substituter"),
-        Optional.ofNullable(settings.get("netrc_file"))
-            .map(Path::of)
-            .orElse(home().resolve(".netrc")),
-        integer(settings, "jobs", Runtime.getRuntime().availableProcessors()),
+        settings.bool(TRUSTED_SUBSTITUTER),
+        context.path(NETRC_FILE).orElse(context.home().resolve(".netrc")),
+        (int) jobs,
         store);
-  }
-
-  /** $HOME, as Nix and curl read ~/.netrc, else the JVM's user.home. */
-  static Path home() {
-    String home = System.getenv("HOME");
-    return Path.of(home != null && !home.isBlank() ? home : System.getProperty("user.home"));
-  }
-
-  private static boolean bool(Map<String, String> settings, String key) {
-    String v = settings.get(key);
-    if (v == null) {
-      return false;
-    }
-    return switch (v.strip().toLowerCase(Locale.ROOT)) {
-      // The same words as nix-local's StoreSettings, so every boolean setting reads alike.
-      case "true", "yes", "1" -> true;
-      case "false", "no", "0" -> false;
-      default ->
-          throw new IllegalArgumentException(key + ": expected true or false, got '" + v + "'");
-    };
-  }
-
-  private static int integer(Map<String, String> settings, String key, int dflt) {
-    String v = settings.get(key);
-    if (v == null) {
-      return dflt;
-    }
-    try {
-      return Integer.parseInt(v.strip());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(key + ": expected a number, got '" + v + "'", e);
-    }
   }
 
   /**

@@ -1,8 +1,15 @@
 package io.nixaurora.nix.local;
 
+import io.nixaurora.api.BackendContext;
+import io.nixaurora.api.Diagnosis;
 import io.nixaurora.api.StoreProviderFactory;
+import io.nixaurora.api.settings.SettingDeclaration;
+import io.nixaurora.api.settings.SettingType;
+import io.nixaurora.api.settings.Settings;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import javax.inject.Inject;
 
@@ -18,6 +25,23 @@ import javax.inject.Inject;
  * user of the daemon may make.
  */
 public final class LocalStoreProviderFactory implements StoreProviderFactory {
+
+  /** Setting: where publish registers GC roots. */
+  public static final String GC_ROOTS_DIR = "gc_roots_dir";
+
+  private static final List<SettingDeclaration> DECLARATIONS = declarations();
+
+  private static List<SettingDeclaration> declarations() {
+    List<SettingDeclaration> out = new ArrayList<>(StoreSettings.DECLARATIONS);
+    out.add(
+        SettingDeclaration.builder(GC_ROOTS_DIR, SettingType.PATH)
+            .description(
+                "where publish registers GC roots (default: "
+                    + LocalStoreProvider.DEFAULT_GC_ROOTS_DIR
+                    + " or the state dir)")
+            .build());
+    return List.copyOf(out);
+  }
 
   @Inject
   public LocalStoreProviderFactory() {}
@@ -39,14 +63,6 @@ public final class LocalStoreProviderFactory implements StoreProviderFactory {
     return base.resolve("nix-aurora").resolve("gcroots");
   }
 
-  /** {@code $HOME} as the shell has it, else the account's home directory. */
-  private static Path homeDirectory() {
-    String home = System.getenv("HOME");
-    return home != null && !home.isBlank() && Path.of(home).isAbsolute()
-        ? Path.of(home)
-        : Path.of(System.getProperty("user.home"));
-  }
-
   /**
    * Whether {@code dir} is, or its nearest existing ancestor is, a directory this user can write.
    */
@@ -63,15 +79,49 @@ public final class LocalStoreProviderFactory implements StoreProviderFactory {
     return "local";
   }
 
+  @Override
+  public List<SettingDeclaration> settings() {
+    return DECLARATIONS;
+  }
+
   /**
    * @throws IllegalArgumentException naming the key whose value is bad
    */
   @Override
-  public LocalStoreProvider create(Map<String, String> settings) {
-    StoreSettings common = StoreSettings.parse(settings);
+  public LocalStoreProvider create(BackendContext context) {
+    StoreSettings common = StoreSettings.from(context);
     Path roots =
-        StoreSettings.absolute(
-            settings, "gc_roots_dir", defaultGcRootsDir(System.getenv(), homeDirectory()));
+        StoreSettings.absolute(context.settings(), GC_ROOTS_DIR)
+            .orElseGet(() -> defaultGcRootsDir(context.variables(), context.home()));
     return new LocalStoreProvider(common, roots, new NixStore(common.localRunner()));
+  }
+
+  /** Makes the provider in this process's environment (tests, embedding). */
+  @Override
+  public LocalStoreProvider create(Map<String, String> settings) {
+    return create(BackendContext.of(Settings.of(DECLARATIONS, settings)));
+  }
+
+  /**
+   * Nix on this machine, and what the agents need (they must be this machine, or hold the
+   * closures).
+   */
+  @Override
+  public List<Diagnosis> diagnose(BackendContext context) {
+    List<Diagnosis> out = new ArrayList<>();
+    StoreSettings settings;
+    try {
+      settings = create(context).settings();
+    } catch (IllegalArgumentException e) {
+      out.add(Diagnosis.fail("store provider local: " + e.getMessage(), "fix that setting"));
+      return out;
+    }
+    out.addAll(NixDiagnosis.localNix(settings, context));
+    out.add(Diagnosis.ok("store provider: local"));
+    out.add(
+        Diagnosis.note(
+            "local store: agents must be this machine, or hold the closures themselves"));
+    out.addAll(NixDiagnosis.agents(settings, context));
+    return out;
   }
 }

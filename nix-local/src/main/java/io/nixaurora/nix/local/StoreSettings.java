@@ -1,13 +1,18 @@
 package io.nixaurora.nix.local;
 
+import io.nixaurora.api.BackendContext;
+import io.nixaurora.api.settings.SettingDeclaration;
+import io.nixaurora.api.settings.SettingType;
+import io.nixaurora.api.settings.Settings;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The store settings every store provider reads (a cluster's {@code store_settings}); a provider
- * reads its own extra keys itself. Unknown keys are ignored here.
+ * The settings every Nix store provider reads ({@link #DECLARATIONS}); a provider declares and
+ * reads its own extra keys itself.
  *
  * @param system the Nix system of the cluster's agents ({@code system}, default {@code
  *     x86_64-linux})
@@ -25,6 +30,33 @@ public record StoreSettings(
     Optional<Path> profileScript,
     Path localNixBinDir) {
 
+  public static final String SYSTEM = "system";
+  public static final String LOCAL_NIX_BIN_DIR = "local_nix_bin_dir";
+  public static final String AGENT_NIX_BIN_DIR = "agent_nix_bin_dir";
+  public static final String DAEMON = "daemon";
+  public static final String PROFILE_SCRIPT = "profile_script";
+
+  /** The keys every Nix store provider reads. */
+  public static final List<SettingDeclaration> DECLARATIONS =
+      List.of(
+          SettingDeclaration.builder(SYSTEM, SettingType.STRING)
+              .defaultValue(Systems.DEFAULT)
+              .description("the agents' Nix system (x86_64-linux)")
+              .build(),
+          SettingDeclaration.builder(AGENT_NIX_BIN_DIR, SettingType.PATH)
+              .description("Nix bin directory on the agents (default: the local one)")
+              .build(),
+          SettingDeclaration.builder(LOCAL_NIX_BIN_DIR, SettingType.PATH)
+              .description("Nix bin directory on this machine (default: from PATH)")
+              .build(),
+          SettingDeclaration.builder(DAEMON, SettingType.BOOLEAN)
+              .defaultValue("false")
+              .description("agents' init runs with NIX_REMOTE=daemon")
+              .build(),
+          SettingDeclaration.builder(PROFILE_SCRIPT, SettingType.PATH)
+              .description("file the init command sources first (on the agents)")
+              .build());
+
   public StoreSettings {
     Systems.requireWellFormed(system);
     Objects.requireNonNull(agentNixBinDir, "agentNixBinDir");
@@ -33,21 +65,32 @@ public record StoreSettings(
   }
 
   /**
-   * Reads the common keys of {@code settings}.
+   * Reads the common keys of {@code settings} in this process's environment.
    *
    * @throws IllegalArgumentException naming the key whose value is bad
    */
   public static StoreSettings parse(Map<String, String> settings) {
     Objects.requireNonNull(settings, "settings");
-    String system = settings.getOrDefault("system", Systems.DEFAULT);
-    Path local = absolute(settings, "local_nix_bin_dir", NixRunner.findBinDirectory());
-    Path agent = absolute(settings, "agent_nix_bin_dir", local);
-    boolean daemon = bool(settings, "daemon");
-    Optional<Path> profile =
-        settings.containsKey("profile_script") && !settings.get("profile_script").isBlank()
-            ? Optional.of(absolute(settings, "profile_script", null))
-            : Optional.empty();
-    return new StoreSettings(system, agent, daemon, profile, local);
+    return from(BackendContext.of(Settings.of(DECLARATIONS, settings)));
+  }
+
+  /**
+   * Reads the common keys from a factory's context: this machine's Nix directory is resolved
+   * against its working directory and found on its {@code PATH}; the agents' paths must be absolute
+   * (they name files on other machines).
+   *
+   * @throws IllegalArgumentException naming the key whose value is bad
+   */
+  public static StoreSettings from(BackendContext context) {
+    Settings settings = context.settings();
+    // requireWellFormed's message starts with the key.
+    String system = Systems.requireWellFormed(settings.text(SYSTEM).orElse(Systems.DEFAULT));
+    Path local =
+        absolute(settings, LOCAL_NIX_BIN_DIR)
+            .orElseGet(() -> context.directoryOnPath("nix-store").orElse(Path.of("/usr/bin")));
+    Path agent = absolute(settings, AGENT_NIX_BIN_DIR).orElse(local);
+    Optional<Path> profile = absolute(settings, PROFILE_SCRIPT);
+    return new StoreSettings(system, agent, settings.bool(DAEMON), profile, local);
   }
 
   /** A runner for this machine's Nix. */
@@ -55,33 +98,12 @@ public record StoreSettings(
     return new NixRunner(localNixBinDir, Map.of());
   }
 
-  static Path absolute(Map<String, String> settings, String key, Path fallback) {
-    String value = settings.get(key);
-    if (value == null || value.isBlank()) {
-      return fallback;
+  /** A path setting that must be absolute. */
+  static Optional<Path> absolute(Settings settings, String key) {
+    Optional<Path> p = settings.path(key);
+    if (p.isPresent() && !p.get().isAbsolute()) {
+      throw new IllegalArgumentException(key + ": must be an absolute path, got '" + p.get() + "'");
     }
-    Path p;
-    try {
-      p = Path.of(value);
-    } catch (java.nio.file.InvalidPathException e) {
-      throw new IllegalArgumentException(key + ": '" + value + "' is not a path");
-    }
-    if (!p.isAbsolute()) {
-      throw new IllegalArgumentException(key + ": must be an absolute path, got '" + value + "'");
-    }
-    return p.normalize();
-  }
-
-  static boolean bool(Map<String, String> settings, String key) {
-    String value = settings.get(key);
-    if (value == null || value.isBlank()) {
-      return false;
-    }
-    return switch (value.strip().toLowerCase(java.util.Locale.ROOT)) {
-      case "true", "yes", "1" -> true;
-      case "false", "no", "0" -> false;
-      default ->
-          throw new IllegalArgumentException(key + ": expected true or false, got '" + value + "'");
-    };
+    return p.map(Path::normalize);
   }
 }
