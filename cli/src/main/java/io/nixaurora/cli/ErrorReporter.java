@@ -6,6 +6,7 @@ import io.nixaurora.api.NixAuroraException;
 import io.nixaurora.api.NixException;
 import io.nixaurora.api.StoreException;
 import io.nixaurora.api.SubmitException;
+import io.nixaurora.core.JobRefusedException;
 import io.nixaurora.support.SafeText;
 import io.nixaurora.support.Urls;
 import java.io.PrintWriter;
@@ -143,6 +144,9 @@ public final class ErrorReporter
     if (e instanceof CliException c) {
       return c.suggestion();
     }
+    if (e instanceof JobRefusedException r) {
+      return r.suggestion().orElse(null);
+    }
     if (e instanceof InvalidJobException) {
       return "fix the fields named above in the job file; nothing was built further, pushed or"
           + " submitted";
@@ -183,7 +187,11 @@ public final class ErrorReporter
     }
     if (e instanceof SubmitException s) {
       return switch (s.exitCode()) {
-        case 3 -> "the scheduler refused the configuration; fix the job";
+        // A submitter's own refusal (exit 3, not the scheduler's) says what to do itself.
+        case 3 ->
+            s instanceof SubmitException.InvalidConfiguration
+                ? "the scheduler refused the configuration; fix the job"
+                : null;
         case 4 -> "see the scheduler's message above (`nix-aurora status KEY` shows the job)";
         case 7 -> "check that the scheduler is reachable (`nix-aurora doctor CLUSTER`)";
         case 9 ->
