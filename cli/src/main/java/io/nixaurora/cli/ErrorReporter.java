@@ -45,6 +45,16 @@ public final class ErrorReporter
 
   /** Prints {@code e} and returns its exit code. */
   public int report(Throwable e, PrintWriter err) {
+    return report(e, err, null);
+  }
+
+  /**
+   * Prints {@code e} as the failure of one job of several ({@code error: JOB: …}) and returns its
+   * exit code.
+   *
+   * @param job how the job is named, or null for the command's own failure
+   */
+  public int report(Throwable e, PrintWriter err, String job) {
     if (Interruption.jvmShuttingDown()) {
       // A SIGINT/SIGTERM stopped the command's children: the failure is the signal's doing, and
       // the shutdown hook says in one line what was interrupted (the JVM's exit code stands).
@@ -80,6 +90,9 @@ public final class ErrorReporter
     }
     int shown = options.verbose() ? lines.size() : Math.min(lines.size(), MAX_LINES);
     String first = lines.get(0);
+    if (job != null) {
+      first = SafeText.escape(job) + ": " + first;
+    }
     err.println(first.startsWith("error") ? first : "error: " + first);
     for (int i = 1; i < shown; i++) {
       err.println(lines.get(i));
