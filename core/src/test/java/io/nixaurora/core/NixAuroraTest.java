@@ -194,6 +194,15 @@ class NixAuroraTest {
   }
 
   private static Job job(String cluster, String name, boolean service, long ram) {
+    return builder(cluster, name, service, ram).build();
+  }
+
+  /** A service with a cron schedule, which Aurora's rules (the compiler's validation) refuse. */
+  private static Job invalid(String name) {
+    return builder("devcluster", name, true, 16 * Units.MB).cronSchedule("* * * * *").build();
+  }
+
+  private static Job.Builder builder(String cluster, String name, boolean service, long ram) {
     return Job.builder()
         .cluster(cluster)
         .role("www")
@@ -204,8 +213,7 @@ class NixAuroraTest {
             Task.builder()
                 .process(Process.builder().name("main").cmdline(Cmdline.of("/bin/hello")).build())
                 .resources(Resources.of(1, ram, 64 * Units.MB))
-                .build())
-        .build();
+                .build());
   }
 
   private static Target target(String name) {
@@ -228,7 +236,7 @@ class NixAuroraTest {
                 Action.CREATE,
                 List.of(
                     target("alpha"),
-                    target(job("devcluster", "noram", true, 0)),
+                    target(invalid("noram")),
                     target(job("othercluster", "gamma", true, 16 * Units.MB)),
                     target("untiered"),
                     target("beta")),
@@ -276,7 +284,7 @@ class NixAuroraTest {
         aurora()
             .deployAll(
                 Action.CREATE,
-                List.of(target("alpha"), target(job("devcluster", "noram", true, 0))),
+                List.of(target("alpha"), target(invalid("noram"))),
                 new Options(4, true));
     assertEquals(List.of(), store.published);
     assertEquals(List.of(), submitter.created);
