@@ -15,6 +15,14 @@ public interface Submitter {
   String name();
 
   /**
+   * The programs this submitter runs, as a user would name them (such as {@code the aurora
+   * client}), for a message saying what an interruption stopped; empty when it runs none.
+   */
+  default Optional<String> programs() {
+    return Optional.empty();
+  }
+
+  /**
    * Checks what can be checked before any job is built, such as that the program it runs exists, so
    * that nothing is built or published for a submission that cannot start. The default checks
    * nothing.

@@ -307,7 +307,7 @@ final class Deploy {
           interruption.checkpoint();
           interruption.doing(
               "submitting " + jobs + " with the " + submitter.name() + " submitter",
-              submitter.name().equals("cli") ? "the aurora client" : null,
+              submitter.programs().orElse(null),
               "the "
                   + verb
                   + " may have reached the scheduler: check with `nix-aurora status "

@@ -87,6 +87,11 @@ public final class AuroraCliSubmitter implements Submitter {
     return NAME;
   }
 
+  @Override
+  public Optional<String> programs() {
+    return Optional.of("the aurora client");
+  }
+
   /**
    * The client must exist before anything is built or pushed for it, or the push would be wasted.
    */
