@@ -121,10 +121,14 @@ public final class Pipeline {
    */
   public NixAurora facade(boolean withSubmitter, StepListener steps) throws CliException {
     NixAurora.Builder builder =
-        NixAurora.builder(evaluator(), storeProvider())
-            .events(events)
-            .cluster(config.cluster(), config.system())
-            .steps(steps);
+        NixAurora.builder(evaluator(), storeProvider()).events(events).steps(steps);
+    try {
+      builder.cluster(config.cluster(), config.system());
+    } catch (IllegalArgumentException e) {
+      throw CliException.configuration(
+          e.getMessage(),
+          "fix the setting 'system' (`nix-aurora config " + config.cluster() + "` shows where)");
+    }
     if (withSubmitter) {
       builder.submitter(submitter());
     }

@@ -15,6 +15,7 @@ import io.nixaurora.api.JobSource;
 import io.nixaurora.api.JobStatus;
 import io.nixaurora.api.ProcessScript;
 import io.nixaurora.api.Publication;
+import io.nixaurora.api.StoreException;
 import io.nixaurora.api.StorePath;
 import io.nixaurora.api.StoreProvider;
 import io.nixaurora.api.SubmitException;
@@ -83,6 +84,7 @@ class NixAuroraTest {
   static final class RecordingStore implements StoreProvider {
     final List<List<JobKey>> published = Collections.synchronizedList(new ArrayList<>());
     final Set<JobKey> released = Collections.synchronizedSet(new HashSet<>());
+    StoreException failure;
 
     @Override
     public String name() {
@@ -100,7 +102,11 @@ class NixAuroraTest {
     }
 
     @Override
-    public List<Publication> publishAll(List<BuiltJob> jobs, EventListener events) {
+    public List<Publication> publishAll(List<BuiltJob> jobs, EventListener events)
+        throws StoreException {
+      if (failure != null) {
+        throw failure;
+      }
       published.add(jobs.stream().map(BuiltJob::key).toList());
       List<Publication> out = new ArrayList<>();
       for (BuiltJob job : jobs) {
@@ -357,5 +363,28 @@ class NixAuroraTest {
                         JobSource.java(
                             job("devcluster", "batch", false, 16 * Units.MB), Path.of("/"))));
     assertTrue(batch.getMessage().contains("is not a service"));
+  }
+
+  @Test
+  void aDryRunChecksEveryJobAndPublishesNothing() throws Exception {
+    List<JobResult<Built>> results =
+        aurora().checkAll(Action.CREATE, List.of(target("alpha"), target(invalid("noram"))));
+    assertEquals(List.of(), store.published);
+    assertEquals(List.of(), submitter.checked, "a dry run does not ask the cluster");
+    Built alpha = ((JobResult.Done<Built>) results.get(0)).value();
+    assertTrue(alpha.config().json().contains("realise /nix/store/"), alpha.config().json());
+    assertInstanceOf(InvalidJobException.class, ((JobResult.Failed<Built>) results.get(1)).error());
+  }
+
+  @Test
+  void aFailedPublicationFailsEveryJobOfItAndSubmitsNothing() throws Exception {
+    store.failure = new StoreException("cache unreachable");
+    List<JobResult<Submitted>> results =
+        aurora()
+            .deployAll(Action.CREATE, List.of(target("alpha"), target("beta")), Options.DEFAULT);
+    for (JobResult<Submitted> r : results) {
+      assertEquals("cache unreachable", ((JobResult.Failed<Submitted>) r).error().getMessage());
+    }
+    assertEquals(List.of(), submitter.created);
   }
 }
