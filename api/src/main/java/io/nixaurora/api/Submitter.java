@@ -15,6 +15,23 @@ public interface Submitter {
   String name();
 
   /**
+   * The programs this submitter runs, as a user would name them (such as {@code the aurora
+   * client}), for a message saying what an interruption stopped; empty when it runs none.
+   */
+  default Optional<String> programs() {
+    return Optional.empty();
+  }
+
+  /**
+   * Checks what can be checked before any job is built, such as that the program it runs exists, so
+   * that nothing is built or published for a submission that cannot start. The default checks
+   * nothing.
+   *
+   * @throws SubmitException saying what is missing and how to provide it
+   */
+  default void checkReady() throws SubmitException {}
+
+  /**
    * Checks, before anything is published, what only the cluster knows and would refuse, such as a
    * tier it does not have; {@code create} and {@code update} call it after the job's own rules
    * passed, so a refused job publishes nothing. The default checks nothing.

@@ -34,6 +34,7 @@ class ModuleRulesTest {
   static final String API = "io.nixaurora.api..";
   static final String SUPPORT = "io.nixaurora.support..";
   static final String COMPILER = "io.nixaurora.compiler..";
+  static final String CORE = "io.nixaurora.core..";
   static final String NIX_LOCAL = "io.nixaurora.nix.local..";
   static final String NIX_CACHE = "io.nixaurora.nix.cache..";
   static final String SUBMIT_CLI = "io.nixaurora.submit.cli..";
@@ -48,7 +49,8 @@ class ModuleRulesTest {
           COMPILER, Set.of(),
           NIX_LOCAL, Set.of(),
           NIX_CACHE, Set.of(NIX_LOCAL),
-          SUBMIT_CLI, Set.of(),
+          // The cli submitter refuses what the client's --read-json cannot load (ReadJsonLimits).
+          SUBMIT_CLI, Set.of(COMPILER),
           SUBMIT_HTTP, Set.of());
 
   static JavaClasses classes;
@@ -66,7 +68,7 @@ class ModuleRulesTest {
   void everyModuleIsImported() {
     // Guards the rules below against passing because a module's classes were not found.
     for (String module :
-        List.of(API, SUPPORT, TCK, COMPILER, NIX_LOCAL, NIX_CACHE, SUBMIT_CLI, SUBMIT_HTTP)) {
+        List.of(API, SUPPORT, TCK, COMPILER, CORE, NIX_LOCAL, NIX_CACHE, SUBMIT_CLI, SUBMIT_HTTP)) {
       String pkg = module.substring(0, module.length() - 2);
       assertTrue(
           classes.stream().anyMatch(c -> c.getPackageName().startsWith(pkg)),
@@ -146,6 +148,37 @@ class ModuleRulesTest {
           .because("backends are swapped independently; only nix-binary-cache uses nix-local")
           .check(classes);
     }
+  }
+
+  /**
+   * Classes of {@code pkg} name no backend and not the cli: core is the pipeline every embedder
+   * uses with backends of their choosing, reached only through the SPIs.
+   */
+  static ArchRule usesNoBackend(String pkg) {
+    return noClasses()
+        .that()
+        .resideInAPackage(pkg)
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(NIX_LOCAL, NIX_CACHE, SUBMIT_CLI, SUBMIT_HTTP, CLI)
+        .because("core reaches backends only through the api SPIs; the cli sits on top of it");
+  }
+
+  @Test
+  void coreDependsOnNoBackendAndNotOnTheCli() {
+    usesNoBackend(CORE).check(classes);
+  }
+
+  @Test
+  void coreDependsOnlyOnTheJdkApiSupportAndTheCompiler() {
+    classes()
+        .that()
+        .resideInAPackage(CORE)
+        .should()
+        .onlyDependOnClassesThat()
+        .resideInAnyPackage("java..", API, SUPPORT, COMPILER, CORE)
+        .because("core is the pipeline: api values, the compiler and the SPIs, nothing else")
+        .check(classes);
   }
 
   @Test

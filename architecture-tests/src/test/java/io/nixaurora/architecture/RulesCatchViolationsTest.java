@@ -48,6 +48,12 @@ class RulesCatchViolationsTest {
         "exposes com.tngtech.archunit.core.domain.JavaClass");
   }
 
+  @Test
+  void aBackendInCoreIsCaught() {
+    assertViolation(
+        ModuleRulesTest.usesNoBackend("io.nixaurora.architecture.fixtures.."), "NixRunner");
+  }
+
   private static void assertViolation(ArchRule rule, String expected) {
     EvaluationResult result = rule.evaluate(FIXTURES);
     assertTrue(result.hasViolation(), rule.getDescription() + " found nothing");

@@ -1,15 +1,20 @@
 package io.nixaurora.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nixaurora.api.AuroraJobConfig;
-import io.nixaurora.api.BuiltJob;
 import io.nixaurora.api.JobDiff;
 import io.nixaurora.api.JobKey;
+import io.nixaurora.api.NixAuroraException;
+import io.nixaurora.core.Diffed;
+import io.nixaurora.core.JobResult;
+import io.nixaurora.core.StepListener;
+import io.nixaurora.core.Target;
 import io.nixaurora.support.SafeText;
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import javax.inject.Inject;
 import picocli.CommandLine.Command;
@@ -19,7 +24,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code nix-aurora diff KEY JOB}: what an update would change. */
+/**
+ * {@code nix-aurora diff KEY JOB} or {@code diff CLUSTER JOB [JOB...]}: what updates would change.
+ */
 @Command(
     name = "diff",
     mixinStandardHelpOptions = true,
@@ -29,27 +36,36 @@ import picocli.CommandLine.Spec;
       "Builds JOB (nothing is pushed) and shows what `update KEY JOB` would change: the"
           + " scheduler's own diff when the submitter can ask it (http), otherwise a diff against"
           + " the last configuration this tool submitted for KEY (kept under"
-          + " ~/.local/state/nix-aurora)."
+          + " ~/.local/state/nix-aurora).",
+      "With a bare CLUSTER name it takes one or more JOBs (as for create), each keyed by its own"
+          + " definition: a section per job, or with --json an array of the per-job objects."
     },
     footerHeading = "%nExamples:%n",
     footer = {
       "  nix-aurora diff devcluster/vagrant/devel/hello_world examples/hello_world",
-      "  nix-aurora diff prod/www/prod/web web.nix --submitter http --json"
+      "  nix-aurora diff prod/www/prod/web web.nix --submitter http --json",
+      "  nix-aurora diff devcluster jobs/ --json"
     })
 public final class DiffCommand implements Callable<Integer> {
 
-  @Parameters(index = "0", paramLabel = "KEY", description = "CLUSTER/ROLE/ENV/NAME")
+  @Parameters(
+      index = "0",
+      paramLabel = "KEY|CLUSTER",
+      description = "CLUSTER/ROLE/ENV/NAME for one job, or a bare CLUSTER name for several.")
   String key;
 
   @Parameters(
-      index = "1",
+      index = "1..*",
+      arity = "1..*",
       paramLabel = "JOB",
-      description = "A .nix file, a directory, or DIR#NAME (a job in a flake).")
-  String job;
+      description =
+          "A .nix file, a directory (of jobs), DIR#NAME or 'DIR#*' (every job of a flake).")
+  List<String> jobs;
 
   @Option(names = "--json", description = "Print the diff as JSON.")
   boolean json;
 
+  @Mixin BatchOptions batch;
   @Mixin ClusterOptions clusterOptions;
   @Mixin GlobalOptionsMixin global;
   @Spec CommandSpec spec;
@@ -65,73 +81,155 @@ public final class DiffCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
     PrintWriter out = spec.commandLine().getOut();
-    JobKey jobKey = JobArgument.key(key);
-    var source = JobArgument.source(session.environment(), job);
-    Pipeline pipeline = session.pipeline(session.cluster(jobKey.cluster(), clusterOptions), err);
-    var store = pipeline.storeProvider();
-    var submitter = pipeline.submitter();
-    BuiltJob built = pipeline.evaluate(source);
-    Pipeline.checkKey(built, jobKey);
-    pipeline.checkSystem(built);
-    AuroraJobConfig config = pipeline.compile(built, store.initCommand());
-    Optional<JobDiff> fromScheduler = submitter.diff(config);
-    JobDiff diff;
-    String origin;
-    if (fromScheduler.isPresent()) {
-      diff = fromScheduler.get();
-      origin = "scheduler";
-    } else {
-      SubmittedConfigs submitted = new SubmittedConfigs(session.environment());
-      String last =
-          submitted
-              .load(jobKey)
-              .orElseThrow(
-                  () ->
-                      CliException.failure(
-                          "no configuration of "
-                              + jobKey
-                              + " was submitted from here, and the "
-                              + submitter.name()
-                              + " submitter cannot ask the scheduler for a diff",
-                          "use --submitter http to ask the scheduler"));
-      String text =
-          LineDiff.unified(
-              last, config.json(), submitted.file(jobKey).toString(), "new configuration");
-      diff =
-          text.isEmpty()
-              ? new JobDiff(List.of(), List.of(), List.of(), List.of(0), "")
-              : new JobDiff(List.of(), List.of(), List.of(0), List.of(), text);
-      origin = "last-submitted";
-    }
-    session.console(err).finish();
-    if (json) {
-      ObjectMapper mapper = new ObjectMapper();
-      ObjectNode root = mapper.createObjectNode();
-      root.put("key", jobKey.toString());
-      root.put("source", origin);
-      root.put("changes", !diff.isEmpty());
-      diff.added().forEach(root.putArray("added")::add);
-      diff.removed().forEach(root.putArray("removed")::add);
-      diff.updated().forEach(root.putArray("updated")::add);
-      diff.unchanged().forEach(root.putArray("unchanged")::add);
-      root.put("detail", diff.detail());
-      out.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(root));
-    } else {
-      if (!diff.detail().isEmpty()) {
-        String detail = SafeText.escape(diff.detail());
-        out.print(detail.endsWith("\n") ? detail : detail + "\n");
+    if (!JobArgument.isCluster(key)) {
+      if (jobs.size() != 1) {
+        throw new CliException(
+            CliException.USAGE,
+            "diff KEY JOB takes one job, got " + jobs.size(),
+            "to diff several jobs give the bare cluster name: nix-aurora diff CLUSTER JOB"
+                + " [JOB...]");
       }
-      out.println(
-          diff.isEmpty()
-              ? "no changes"
-              : "instances: "
-                  + describe("added", diff.added())
-                  + describe("removed", diff.removed())
-                  + describe("updated", diff.updated())
-                  + describe("unchanged", diff.unchanged()).trim());
+      JobKey jobKey = JobArgument.key(key);
+      var source = JobArgument.source(session.environment(), jobs.get(0));
+      Pipeline pipeline = session.pipeline(session.cluster(jobKey.cluster(), clusterOptions), err);
+      pipeline.checkSources(List.of(source));
+      Diffed diffed = pipeline.facade(true, StepListener.NONE).diff(jobKey, source);
+      Shown shown = shown(diffed, pipeline.submitter().name());
+      session.console(err).finish();
+      print(out, shown);
+      out.flush();
+      return 0;
+    }
+    Pipeline pipeline = session.pipeline(session.cluster(key, clusterOptions), err);
+    List<JobArgument.Job> all = Deploy.expand(session, pipeline, jobs);
+    pipeline.checkSources(all.stream().map(JobArgument.Job::source).toList());
+    List<JobResult<Diffed>> results =
+        pipeline
+            .facade(true, StepListener.NONE)
+            .diffAll(all.stream().map(j -> Target.of(j.source())).toList(), batch.options());
+    ErrorReporter reporter = new ErrorReporter(session.options());
+    ObjectMapper mapper = new ObjectMapper();
+    ArrayNode array = mapper.createArrayNode();
+    List<Integer> codes = new ArrayList<>();
+    session.console(err).finish();
+    for (int i = 0; i < results.size(); i++) {
+      JobResult<Diffed> r = results.get(i);
+      String label = all.get(i).label();
+      NixAuroraException failure = null;
+      if (r instanceof JobResult.Done<Diffed> d) {
+        try {
+          Shown shown = shown(d.value(), pipeline.submitter().name());
+          if (json) {
+            ObjectNode node = toJson(mapper, shown);
+            node.put("job", label);
+            array.add(node);
+          } else {
+            out.println("== " + shown.key() + " (" + SafeText.escape(label) + ")");
+            print(out, shown);
+          }
+          codes.add(0);
+        } catch (CliException e) {
+          failure = e;
+        }
+      } else if (r instanceof JobResult.Failed<Diffed> f) {
+        failure = f.error();
+      } else if (r instanceof JobResult.Skipped<Diffed> s) {
+        err.println("skipped " + SafeText.escape(label) + ": " + s.reason());
+        codes.add(1);
+      }
+      if (failure != null) {
+        String name = r.key().map(k -> k + " (" + label + ")").orElse(label);
+        codes.add(reporter.report(failure, err, name));
+        if (json) {
+          ObjectNode node = array.addObject();
+          node.put("job", label);
+          r.key().ifPresent(k -> node.put("key", k.toString()));
+          node.put("error", failure.getMessage());
+          node.put("exit_code", failure.exitCode());
+        }
+      }
+    }
+    if (json) {
+      out.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(array));
     }
     out.flush();
-    return 0;
+    return codes.stream().allMatch(c -> c == 0)
+        ? 0
+        : codes.stream().filter(c -> c != 0).distinct().count() == 1
+            ? codes.stream().filter(c -> c != 0).findFirst().get()
+            : 1;
+  }
+
+  /** A diff and where it comes from. */
+  private record Shown(JobKey key, JobDiff diff, String origin) {}
+
+  /**
+   * The scheduler's diff when the submitter can ask it, else a diff against the last configuration
+   * this tool submitted.
+   */
+  private Shown shown(Diffed diffed, String submitterName) throws CliException {
+    JobKey jobKey = diffed.key();
+    AuroraJobConfig config = diffed.config();
+    if (diffed.fromScheduler().isPresent()) {
+      return new Shown(jobKey, diffed.fromScheduler().get(), "scheduler");
+    }
+    SubmittedConfigs submitted = new SubmittedConfigs(session.environment());
+    String last =
+        submitted
+            .load(jobKey)
+            .orElseThrow(
+                () ->
+                    CliException.failure(
+                        "no configuration of "
+                            + jobKey
+                            + " was submitted from here, and the "
+                            + submitterName
+                            + " submitter cannot ask the scheduler for a diff",
+                        "use --submitter http to ask the scheduler"));
+    String text =
+        LineDiff.unified(
+            last, config.json(), submitted.file(jobKey).toString(), "new configuration");
+    JobDiff diff =
+        text.isEmpty()
+            ? new JobDiff(List.of(), List.of(), List.of(), List.of(0), "")
+            : new JobDiff(List.of(), List.of(), List.of(0), List.of(), text);
+    return new Shown(jobKey, diff, "last-submitted");
+  }
+
+  private static ObjectNode toJson(ObjectMapper mapper, Shown shown) {
+    JobDiff diff = shown.diff();
+    ObjectNode root = mapper.createObjectNode();
+    root.put("key", shown.key().toString());
+    root.put("source", shown.origin());
+    root.put("changes", !diff.isEmpty());
+    diff.added().forEach(root.putArray("added")::add);
+    diff.removed().forEach(root.putArray("removed")::add);
+    diff.updated().forEach(root.putArray("updated")::add);
+    diff.unchanged().forEach(root.putArray("unchanged")::add);
+    root.put("detail", diff.detail());
+    return root;
+  }
+
+  private void print(PrintWriter out, Shown shown) throws Exception {
+    JobDiff diff = shown.diff();
+    if (json) {
+      ObjectMapper mapper = new ObjectMapper();
+      out.println(
+          mapper.writerWithDefaultPrettyPrinter().writeValueAsString(toJson(mapper, shown)));
+      return;
+    }
+    if (!diff.detail().isEmpty()) {
+      String detail = SafeText.escape(diff.detail());
+      out.print(detail.endsWith("\n") ? detail : detail + "\n");
+    }
+    out.println(
+        diff.isEmpty()
+            ? "no changes"
+            : "instances: "
+                + describe("added", diff.added())
+                + describe("removed", diff.removed())
+                + describe("updated", diff.updated())
+                + describe("unchanged", diff.unchanged()).trim());
   }
 
   private static String describe(String what, List<Integer> instances) {

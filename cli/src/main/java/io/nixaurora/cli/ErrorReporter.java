@@ -6,6 +6,7 @@ import io.nixaurora.api.NixAuroraException;
 import io.nixaurora.api.NixException;
 import io.nixaurora.api.StoreException;
 import io.nixaurora.api.SubmitException;
+import io.nixaurora.core.JobRefusedException;
 import io.nixaurora.support.SafeText;
 import io.nixaurora.support.Urls;
 import java.io.PrintWriter;
@@ -44,6 +45,16 @@ public final class ErrorReporter
 
   /** Prints {@code e} and returns its exit code. */
   public int report(Throwable e, PrintWriter err) {
+    return report(e, err, null);
+  }
+
+  /**
+   * Prints {@code e} as the failure of one job of several ({@code error: JOB: …}) and returns its
+   * exit code.
+   *
+   * @param job how the job is named, or null for the command's own failure
+   */
+  public int report(Throwable e, PrintWriter err, String job) {
     if (Interruption.jvmShuttingDown()) {
       // A SIGINT/SIGTERM stopped the command's children: the failure is the signal's doing, and
       // the shutdown hook says in one line what was interrupted (the JVM's exit code stands).
@@ -79,6 +90,9 @@ public final class ErrorReporter
     }
     int shown = options.verbose() ? lines.size() : Math.min(lines.size(), MAX_LINES);
     String first = lines.get(0);
+    if (job != null) {
+      first = SafeText.escape(job) + ": " + first;
+    }
     err.println(first.startsWith("error") ? first : "error: " + first);
     for (int i = 1; i < shown; i++) {
       err.println(lines.get(i));
@@ -143,6 +157,9 @@ public final class ErrorReporter
     if (e instanceof CliException c) {
       return c.suggestion();
     }
+    if (e instanceof JobRefusedException r) {
+      return r.suggestion().orElse(null);
+    }
     if (e instanceof InvalidJobException) {
       return "fix the fields named above in the job file; nothing was built further, pushed or"
           + " submitted";
@@ -183,7 +200,11 @@ public final class ErrorReporter
     }
     if (e instanceof SubmitException s) {
       return switch (s.exitCode()) {
-        case 3 -> "the scheduler refused the configuration; fix the job";
+        // A submitter's own refusal (exit 3, not the scheduler's) says what to do itself.
+        case 3 ->
+            s instanceof SubmitException.InvalidConfiguration
+                ? "the scheduler refused the configuration; fix the job"
+                : null;
         case 4 -> "see the scheduler's message above (`nix-aurora status KEY` shows the job)";
         case 7 -> "check that the scheduler is reachable (`nix-aurora doctor CLUSTER`)";
         case 9 ->

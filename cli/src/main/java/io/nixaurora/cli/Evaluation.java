@@ -1,15 +1,14 @@
 package io.nixaurora.cli;
 
-import io.nixaurora.api.BuiltJob;
-import io.nixaurora.api.InvalidJobException;
-import io.nixaurora.api.JobSource;
+import io.nixaurora.api.JobEvaluator;
 import io.nixaurora.api.NixException;
-import io.nixaurora.api.event.EventListener;
+import io.nixaurora.nix.local.FlakeJobNames;
 import io.nixaurora.nix.local.NixJobEvaluator;
 import io.nixaurora.nix.local.NixLibrary;
 import io.nixaurora.nix.local.NixRunner;
 import io.nixaurora.nix.local.Nixpkgs;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /** Runs nix-local's job evaluator with this machine's Nix. */
@@ -17,16 +16,19 @@ final class Evaluation {
   private Evaluation() {}
 
   /**
+   * nix-local's job evaluator with this machine's Nix.
+   *
    * @param nixpkgs the pinned package set for file jobs, or null ({@code <nixpkgs>} on NIX_PATH,
    *     else the offline stand-in)
    */
-  static BuiltJob evaluate(
-      Path nixBinDirectory, JobSource source, Nixpkgs nixpkgs, EventListener events)
-      throws NixException, InvalidJobException {
-    NixJobEvaluator evaluator =
-        new NixJobEvaluator(new NixRunner(nixBinDirectory, Map.of()), NixLibrary.inUserCache())
-            .withNixpkgs(nixpkgs);
-    return evaluator.evaluate(source, events);
+  static JobEvaluator evaluator(Path nixBinDirectory, Nixpkgs nixpkgs) {
+    return new NixJobEvaluator(new NixRunner(nixBinDirectory, Map.of()), NixLibrary.inUserCache())
+        .withNixpkgs(nixpkgs);
+  }
+
+  /** The names of the jobs of a flake's {@code auroraJobs.<system>}, sorted. */
+  static List<String> flakeJobNames(Path nixBinDirectory, String flakeRef) throws NixException {
+    return FlakeJobNames.list(new NixRunner(nixBinDirectory, Map.of()), flakeRef);
   }
 
   /**

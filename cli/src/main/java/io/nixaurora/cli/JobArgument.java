@@ -2,9 +2,15 @@ package io.nixaurora.cli;
 
 import io.nixaurora.api.JobKey;
 import io.nixaurora.api.JobSource;
+import io.nixaurora.api.NixException;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /** Checks the JOB and KEY arguments before anything runs. */
 final class JobArgument {
@@ -81,6 +87,77 @@ final class JobArgument {
       throw unreadable(flakeNix);
     }
     return JobSource.flake(dir.toString(), name);
+  }
+
+  /** One job of a JOB argument that names several, with how it is named to the user. */
+  record Job(String label, JobSource source) {}
+
+  /** Lists the job names of a flake's {@code auroraJobs.<system>} (a Nix call, in nix-local). */
+  @FunctionalInterface
+  interface FlakeLister {
+    List<String> names(String flakeRef) throws NixException;
+  }
+
+  /**
+   * The jobs a JOB argument of the many-jobs form names: a file or a directory holding default.nix
+   * (one job); a directory without default.nix (every {@code *.nix} file in it and every
+   * subdirectory holding default.nix, sorted by name, not recursive); {@code DIR#NAME}; or {@code
+   * DIR#*} / {@code FLAKEREF#*}, every job of the flake's {@code auroraJobs.<system>}.
+   *
+   * @throws CliException (exit 3) naming the path when it is none of these or names no job
+   * @throws NixException when the flake's job names cannot be read
+   */
+  static List<Job> sources(Environment env, String argument, FlakeLister flakes)
+      throws CliException, NixException {
+    int hash = argument.indexOf('#');
+    if (hash >= 0 && !Files.exists(env.resolve(argument))) {
+      String ref = argument.substring(0, hash);
+      if (argument.substring(hash + 1).equals("*")) {
+        // Checks the directory as for DIR#NAME; the name is only a placeholder.
+        JobSource.FlakeJob probe = (JobSource.FlakeJob) flake(env, ref, "_");
+        List<Job> out = new ArrayList<>();
+        for (String name : flakes.names(probe.flakeRef())) {
+          out.add(new Job(ref + "#" + name, JobSource.flake(probe.flakeRef(), name)));
+        }
+        return out;
+      }
+      return List.of(new Job(argument, source(env, argument)));
+    }
+    Path path = env.resolve(argument);
+    if (Files.isDirectory(path) && !Files.exists(path.resolve("default.nix"))) {
+      List<Job> out = new ArrayList<>();
+      List<Path> entries;
+      try (Stream<Path> list = Files.list(path)) {
+        entries = list.sorted(Comparator.comparing(p -> p.getFileName().toString())).toList();
+      } catch (IOException e) {
+        throw CliException.configuration(
+            "cannot list job directory " + path + ": " + e.getMessage(), null);
+      }
+      for (Path entry : entries) {
+        String name = entry.getFileName().toString();
+        String label = argument.endsWith("/") ? argument + name : argument + "/" + name;
+        if (Files.isRegularFile(entry) && name.endsWith(".nix")) {
+          out.add(new Job(label, source(env, entry.toString())));
+        } else if (Files.isDirectory(entry) && Files.isRegularFile(entry.resolve("default.nix"))) {
+          out.add(new Job(label, source(env, entry.toString())));
+        }
+      }
+      if (out.isEmpty()) {
+        throw CliException.configuration(
+            "job directory "
+                + path
+                + " holds no job: no default.nix, no .nix file and no"
+                + " subdirectory holding default.nix",
+            "pass a .nix file, a directory holding default.nix, or a directory of such jobs");
+      }
+      return out;
+    }
+    return List.of(new Job(argument, source(env, argument)));
+  }
+
+  /** Whether a first argument is a bare cluster name (the many-jobs form) rather than a key. */
+  static boolean isCluster(String argument) {
+    return !argument.contains("/");
   }
 
   private static CliException unreadable(Path path) {

@@ -2,6 +2,7 @@ package io.nixaurora.cli;
 
 import io.nixaurora.api.JobKey;
 import io.nixaurora.api.SubmitResult;
+import io.nixaurora.core.StepListener;
 import io.nixaurora.support.SafeText;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -48,7 +49,7 @@ public final class KillCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     JobKey jobKey = JobArgument.key(key);
     Pipeline pipeline = session.pipeline(session.cluster(jobKey.cluster(), clusterOptions), err);
-    SubmitResult result = pipeline.submitter().kill(jobKey);
+    SubmitResult result = pipeline.facade(true, StepListener.NONE).kill(jobKey);
     // The job is gone: what the store provider kept alive for it (its GC roots) can go too.
     GcRootsCommand.releaseAfterKill(session, pipeline, jobKey, session.console(err));
     session.console(err).finish();

@@ -1,19 +1,16 @@
 package io.nixaurora.cli;
 
 import dagger.Lazy;
-import io.nixaurora.api.AuroraJobConfig;
 import io.nixaurora.api.BuiltJob;
-import io.nixaurora.api.InitCommand;
 import io.nixaurora.api.InvalidJobException;
-import io.nixaurora.api.JobKey;
+import io.nixaurora.api.JobEvaluator;
 import io.nixaurora.api.JobSource;
 import io.nixaurora.api.NixException;
 import io.nixaurora.api.StoreProvider;
 import io.nixaurora.api.Submitter;
 import io.nixaurora.api.event.EventListener;
-import io.nixaurora.compiler.JobCompiler;
-import io.nixaurora.compiler.ReadJsonLimits;
-import io.nixaurora.nix.local.Systems;
+import io.nixaurora.core.NixAurora;
+import io.nixaurora.core.StepListener;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -22,16 +19,14 @@ import java.util.Optional;
 import javax.inject.Inject;
 
 /**
- * The steps of docs/ARCHITECTURE.md's pipeline for one cluster, in the order the commands use them:
- * evaluate, check, publish, compile, submit. Backends are made on first use, so a command that
- * needs no submitter never makes one.
+ * One cluster's backends for the commands, and the pipeline facade (core's {@link NixAurora}) made
+ * from them. Backends are made on first use, so a command that needs no submitter never makes one.
  */
 public final class Pipeline {
   private final Lazy<Backends> backends;
   private final ClusterConfig config;
   private final EventListener events;
   private final Environment environment;
-  private final JobCompiler compiler = new JobCompiler();
   private StoreProvider store;
   private Submitter submitter;
 
@@ -71,28 +66,6 @@ public final class Pipeline {
     return submitter;
   }
 
-  /**
-   * Checks what can be checked before anything is built or pushed: the {@code cli} submitter's
-   * aurora client must exist, or the push would be wasted.
-   */
-  public void preflight() throws CliException {
-    if (config.submitter().equals("cli")) {
-      String binary = config.get("aurora_binary").orElse("aurora");
-      boolean found =
-          binary.contains("/")
-              ? Files.isExecutable(environment.resolve(binary))
-              : findOnPath(environment, binary).isPresent();
-      if (!found) {
-        throw CliException.configuration(
-            "cannot find the aurora client '"
-                + binary
-                + "'"
-                + (binary.contains("/") ? "" : " on PATH"),
-            "install the Aurora client, set aurora_binary for the cluster, or use --submitter http");
-      }
-    }
-  }
-
   /** This machine's Nix bin directory: the setting, else the one on PATH, else /usr/bin. */
   public Path localNixBinDirectory() {
     return config
@@ -111,71 +84,55 @@ public final class Pipeline {
   }
 
   /**
-   * Builds the job with Nix (one nix-build) and reads back the model. A file job's {@code pkgs} is
-   * the {@code nixpkgs} setting when set; a flake job's is its flake's locked nixpkgs input, so
-   * {@code --nixpkgs} with a flake job is refused rather than silently ignored.
+   * Refuses what the command line asks that cannot apply: a file job's {@code pkgs} is the {@code
+   * nixpkgs} setting when set; a flake job's is its flake's locked nixpkgs input, so {@code
+   * --nixpkgs} with a flake job is refused rather than silently ignored.
    */
-  public BuiltJob evaluate(JobSource source)
-      throws NixException, InvalidJobException, CliException {
-    if (source instanceof JobSource.FlakeJob flake
-        && "command line".equals(config.sources().get(Setting.NIXPKGS.key()))) {
-      throw CliException.configuration(
-          "--nixpkgs does not apply to the flake job "
-              + flake
-              + ": its pkgs is the flake's own nixpkgs input, pinned by its flake.lock",
-          "leave out --nixpkgs, or point the flake's nixpkgs input elsewhere and run nix flake"
-              + " lock");
-    }
-    return Evaluation.evaluate(
-        localNixBinDirectory(), source, Evaluation.nixpkgs(config, environment), events);
-  }
-
-  /**
-   * The cross-system guard: a job built for another system than the cluster's is refused before
-   * anything is written, pushed or submitted.
-   */
-  public void checkSystem(BuiltJob built) throws InvalidJobException {
-    Systems.requireCompatible(built, config.system());
-  }
-
-  /** Checks that the job's own key is the one on the command line. */
-  public static void checkKey(BuiltJob built, JobKey expected) throws CliException {
-    if (!built.key().equals(expected)) {
-      throw CliException.configuration(
-          "the job file defines " + built.key() + " but the command line says " + expected,
-          "use "
-              + built.key()
-              + " on the command line, or change the job's cluster, role,"
-              + " environment or name");
-    }
-  }
-
-  /** Aurora's rules, all problems at once, before anything is pushed. */
-  public void validate(BuiltJob built) throws InvalidJobException {
-    List<InvalidJobException.Violation> violations = compiler.validate(built.job());
-    if (!violations.isEmpty()) {
-      throw new InvalidJobException(violations);
-    }
-  }
-
-  /**
-   * The {@code cli} submitter hands the job to {@code aurora job create --read-json}, which cannot
-   * load some Choice fields (ReadJsonLimits): such a job is refused before anything is published.
-   */
-  public void checkSubmittable(BuiltJob built) throws CliException {
-    if (config.submitter().equals("cli")) {
-      List<String> unloadable = ReadJsonLimits.unloadable(built.job());
-      if (!unloadable.isEmpty()) {
+  public void checkSources(List<JobSource> sources) throws CliException {
+    for (JobSource source : sources) {
+      if (source instanceof JobSource.FlakeJob flake
+          && "command line".equals(config.sources().get(Setting.NIXPKGS.key()))) {
         throw CliException.configuration(
-            ReadJsonLimits.describe(unloadable) + "; the cli submitter would fail after publishing",
-            "submit this job with --submitter http (it sends the job to the scheduler's API)");
+            "--nixpkgs does not apply to the flake job "
+                + flake
+                + ": its pkgs is the flake's own nixpkgs input, pinned by its flake.lock",
+            "leave out --nixpkgs, or point the flake's nixpkgs input elsewhere and run nix flake"
+                + " lock");
       }
     }
   }
 
-  /** Compiles the Aurora configuration with {@code init} as every process's init command. */
-  public AuroraJobConfig compile(BuiltJob built, InitCommand init) throws InvalidJobException {
-    return compiler.compile(built, init);
+  /** The job evaluator: this machine's Nix, the {@code nixpkgs} setting for file jobs. */
+  public JobEvaluator evaluator() throws CliException {
+    return Evaluation.evaluator(localNixBinDirectory(), Evaluation.nixpkgs(config, environment));
+  }
+
+  /** Builds one job with Nix (one nix-build) and reads back the model; no checks. */
+  public BuiltJob evaluate(JobSource source)
+      throws NixException, InvalidJobException, CliException {
+    checkSources(List.of(source));
+    return evaluator().evaluate(source, events);
+  }
+
+  /**
+   * The pipeline facade for this cluster: its evaluator, store provider, events and system, and its
+   * submitter when {@code withSubmitter} (made here, so a misconfigured one fails before the
+   * build).
+   */
+  public NixAurora facade(boolean withSubmitter, StepListener steps) throws CliException {
+    NixAurora.Builder builder =
+        NixAurora.builder(evaluator(), storeProvider()).events(events).steps(steps);
+    try {
+      builder.cluster(config.cluster(), config.system());
+    } catch (IllegalArgumentException e) {
+      throw CliException.configuration(
+          e.getMessage(),
+          "fix the setting 'system' (`nix-aurora config " + config.cluster() + "` shows where)");
+    }
+    if (withSubmitter) {
+      builder.submitter(submitter());
+    }
+    return builder.build();
   }
 
   /** The settings the backends receive (for {@code config} and {@code doctor}). */

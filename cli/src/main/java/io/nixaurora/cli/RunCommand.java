@@ -1,7 +1,7 @@
 package io.nixaurora.cli;
 
-import io.nixaurora.api.AuroraJobConfig;
 import io.nixaurora.api.BuiltJob;
+import io.nixaurora.core.StepListener;
 import io.nixaurora.nix.local.StoreSettings;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -206,8 +206,7 @@ public final class RunCommand implements Callable<Integer> {
                     String.valueOf(env.variable("NIX_REMOTE").orElse("").equals("daemon"))))
             .withoutSetting(StoreSettings.PROFILE_SCRIPT);
     Pipeline local = session.pipeline(here, err);
-    AuroraJobConfig config = local.compile(built, local.storeProvider().initCommand());
-    return config.json();
+    return local.facade(false, StepListener.NONE).compile(built).config().json();
   }
 
   /** Deletes the sandbox; links (the GC roots) are removed, never followed. */

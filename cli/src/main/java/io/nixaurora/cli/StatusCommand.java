@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nixaurora.api.JobKey;
 import io.nixaurora.api.JobStatus;
+import io.nixaurora.core.StepListener;
 import io.nixaurora.support.SafeText;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -53,7 +54,7 @@ public final class StatusCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     JobKey jobKey = JobArgument.key(key);
     Pipeline pipeline = session.pipeline(session.cluster(jobKey.cluster(), clusterOptions), err);
-    JobStatus status = pipeline.submitter().status(jobKey);
+    JobStatus status = pipeline.facade(true, StepListener.NONE).status(jobKey);
     session.console(err).finish();
     if (json) {
       ObjectMapper mapper = new ObjectMapper();

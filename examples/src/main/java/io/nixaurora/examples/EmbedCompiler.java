@@ -1,7 +1,6 @@
 package io.nixaurora.examples;
 
 import io.nixaurora.api.AuroraJobConfig;
-import io.nixaurora.api.BuiltJob;
 import io.nixaurora.api.JobSource;
 import io.nixaurora.api.NixAuroraException;
 import io.nixaurora.api.StoreProvider;
@@ -13,10 +12,9 @@ import io.nixaurora.api.model.Process;
 import io.nixaurora.api.model.Resources;
 import io.nixaurora.api.model.Task;
 import io.nixaurora.api.model.Units;
-import io.nixaurora.compiler.JobCompiler;
+import io.nixaurora.core.NixAurora;
 import io.nixaurora.nix.local.LocalStoreProviderFactory;
 import io.nixaurora.nix.local.NixJobEvaluator;
-import io.nixaurora.nix.local.Systems;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,8 +22,9 @@ import java.util.Map;
 
 /**
  * Embedding nix-aurora without its CLI: a job built with the Java API, whose cmdlines refer to Nix
- * packages and a local file, is built with Nix ({@link NixJobEvaluator}), checked against the
- * cluster's system, and compiled to the JSON that {@code aurora job create --read-json} reads.
+ * packages and a local file, is built with Nix ({@link NixJobEvaluator}) through the pipeline
+ * facade ({@link NixAurora}), checked against the cluster's system, and compiled to the JSON that
+ * {@code aurora job create --read-json} reads.
  *
  * <pre>
  * java -cp … io.nixaurora.examples.EmbedCompiler BASE_DIRECTORY OUT
@@ -83,14 +82,15 @@ public final class EmbedCompiler {
   public static AuroraJobConfig compile(Path baseDirectory, EventListener events)
       throws NixAuroraException {
     // README begin: compile
-    NixJobEvaluator evaluator = NixJobEvaluator.onPath();
-    BuiltJob built = evaluator.evaluate(JobSource.java(job(), baseDirectory), events);
-
     StoreProvider store = new LocalStoreProviderFactory().create(Map.of("system", "x86_64-linux"));
-    Systems.requireCompatible(built, "x86_64-linux");
-    // A real submission would publish first (store.publish(built, events)) so that GC roots
-    // protect the closures until the tasks start; compiling only needs the init command.
-    return new JobCompiler().compile(built, store.initCommand());
+    NixAurora aurora =
+        NixAurora.builder(NixJobEvaluator.onPath(), store)
+            .events(events)
+            .cluster("devcluster", "x86_64-linux")
+            .build();
+    // build = evaluate with Nix, check the system, compile with the store's init command. With
+    // .submitter(…), aurora.create(key, source) also validates, publishes and submits.
+    return aurora.build(JobSource.java(job(), baseDirectory)).config();
     // README end
   }
 

@@ -10,6 +10,7 @@ import io.nixaurora.api.Submitter;
 import io.nixaurora.api.event.EventListener;
 import io.nixaurora.api.event.LogEvent;
 import io.nixaurora.api.model.Job;
+import io.nixaurora.compiler.ReadJsonLimits;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -52,6 +53,7 @@ public final class AuroraCliSubmitter implements Submitter {
   public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(5);
 
   private final AuroraClient client;
+  private final String binary;
 
   /** {@code aurora} from {@code PATH}, with the default timeout. */
   public AuroraCliSubmitter() {
@@ -77,11 +79,37 @@ public final class AuroraCliSubmitter implements Submitter {
   public AuroraCliSubmitter(
       String auroraBinary, Duration timeout, Map<String, String> environment, Path tempRoot) {
     this.client = new AuroraClient(auroraBinary, timeout, environment, tempRoot);
+    this.binary = auroraBinary;
   }
 
   @Override
   public String name() {
     return NAME;
+  }
+
+  @Override
+  public Optional<String> programs() {
+    return Optional.of("the aurora client");
+  }
+
+  /**
+   * The client must exist before anything is built or pushed for it, or the push would be wasted.
+   */
+  @Override
+  public void checkReady() throws SubmitException {
+    try {
+      client.resolveExecutable();
+    } catch (SubmitException e) {
+      throw new SubmitException(
+          ExitCodes.INVALID_CONFIGURATION,
+          "cannot find the aurora client '"
+              + binary
+              + "'"
+              + (binary.contains("/") ? "" : " on PATH")
+              + ": install the Aurora client, set aurora_binary for the cluster, or use"
+              + " --submitter http",
+          e);
+    }
   }
 
   /** Aurora's stock tiers ({@code tiers.json} as shipped). */
@@ -93,7 +121,17 @@ public final class AuroraCliSubmitter implements Submitter {
    * ones is not refused here, only named as unchecked.
    */
   @Override
-  public void checkBeforePublish(Job job, EventListener events) {
+  public void checkBeforePublish(Job job, EventListener events) throws SubmitException {
+    // The client hands the job to `aurora job create --read-json`, which cannot load some Choice
+    // fields: such a job would fail after its closures were published.
+    List<String> unloadable = ReadJsonLimits.unloadable(job);
+    if (!unloadable.isEmpty()) {
+      throw new SubmitException(
+          ExitCodes.INVALID_CONFIGURATION,
+          ReadJsonLimits.describe(unloadable)
+              + "; the cli submitter would fail after publishing: submit this job with"
+              + " --submitter http (it sends the job to the scheduler's API)");
+    }
     if (job.tier() != null && !STOCK_TIERS.contains(job.tier())) {
       events.on(
           LogEvent.warn(

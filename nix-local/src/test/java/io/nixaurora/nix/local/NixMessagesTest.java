@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * What nix-build printed for the same bad jobs (those of {@link BadJobIT}) on Nix 2.8.0, 2.26.3
- * and 2.34.8 (captured; the temporary directory renamed /home/alice): the user gets the same short
+ * What nix-build printed for the same bad jobs (those of {@link BadJobIT}) on Nix 2.8.0, 2.26.3 and
+ * 2.34.8 (captured; the temporary directory renamed /home/alice): the user gets the same short
  * message from each, naming the job file and line.
  */
 @Timeout(10)
