@@ -186,7 +186,7 @@ for r in $(seq 1 "$ROUNDS"); do
 done
 
 echo
-echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(nix-build --version | head -1), procs/job=$PROCS, shared paths=$SHARED, rounds=$ROUNDS"
+echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(nix-build --version | head -1), $([ "$SPREAD" = 1 ] && echo "spread: JOBSxPROCESSES" || echo "procs/job=$PROCS"), shared paths=$SHARED, rounds=$ROUNDS"
 python3 - "$RESULTS" <<'PY'
 import sys, statistics
 rows = [l.split() for l in open(sys.argv[1]) if l.strip()]

@@ -61,6 +61,10 @@ import java.util.regex.Pattern;
  * nixpkgs} input as {@code flake.lock} pins it ({@code legacyPackages.<system>}, else the input
  * imported), whatever {@link #withNixpkgs} says. The lock file is checked, never written.
  *
+ * <p>Several jobs ({@link #evaluateAll}) are ONE evaluation and ONE {@code nix-build}: what they
+ * share (the package set, common packages) is evaluated and built once. A failing job is found by
+ * building halves again and is reported with the message building it alone gives.
+ *
  * <p>Nix's errors become a {@link NixException} whose message starts with the file and line Nix
  * named ({@code /jobs/web/default.nix:7:30: Process: unknown attribute 'cmdlin' (did you mean
  * 'cmdline'?)}); build progress becomes {@link io.nixaurora.api.event.ProgressEvent}s. Nothing is
@@ -181,7 +185,7 @@ public final class NixJobEvaluator implements JobEvaluator {
     Path renderDir = null;
     try {
       List<Batched> batch = new ArrayList<>();
-      Map<String, Object> locks = new HashMap<>();
+      Map<String, FlakeLock> locks = new HashMap<>();
       for (int i = 0; i < sources.size(); i++) {
         JobSource source = Objects.requireNonNull(sources.get(i), "source");
         try {
@@ -222,12 +226,19 @@ public final class NixJobEvaluator implements JobEvaluator {
       String renderedFile,
       FlakeJobs.Resolved flake) {}
 
+  /** A flake's lock-file check: its locked reference, or why the lock file is refused. */
+  private record FlakeLock(FlakeJobs.Locked locked, NixException refused) {}
+
   /**
-   * Names the job for the jobs file; a flake's lock file is checked once per flake ({@code locks}
-   * holds each flake's {@link FlakeJobs.Locked} or the {@link NixException} it failed with).
+   * Names the job for the jobs file; a flake's lock file is checked once per flake ({@code locks},
+   * by reference), however many of its jobs are built.
    */
   private Batched prepare(
-      int index, JobSource source, Map<String, Object> locks, Path renderDir, EventListener events)
+      int index,
+      JobSource source,
+      Map<String, FlakeLock> locks,
+      Path renderDir,
+      EventListener events)
       throws NixException, InvalidJobException, IOException {
     if (source instanceof JobSource.NixFile file) {
       Path path = jobFile(file.path());
@@ -236,17 +247,17 @@ public final class NixJobEvaluator implements JobEvaluator {
     }
     if (source instanceof JobSource.FlakeJob job) {
       FlakeJobs.Resolved flake = FlakeJobs.resolve(job);
-      Object lock = locks.get(flake.ref());
+      FlakeLock lock = locks.get(flake.ref());
       if (lock == null) {
         try {
-          lock = FlakeJobs.checkLock(runner, flake);
+          lock = new FlakeLock(FlakeJobs.checkLock(runner, flake), null);
         } catch (NixException e) {
-          lock = e;
+          lock = new FlakeLock(null, e);
         }
         locks.put(flake.ref(), lock);
       }
-      if (lock instanceof NixException e) {
-        throw e;
+      if (lock.refused() != null) {
+        throw lock.refused();
       }
       String label = flake.display() + "#" + job.name();
       if (nixpkgs != null) {
@@ -257,7 +268,7 @@ public final class NixJobEvaluator implements JobEvaluator {
       return new Batched(
           index,
           source,
-          Map.of("flake", ((FlakeJobs.Locked) lock).url(), "flakeJob", job.name()),
+          Map.of("flake", lock.locked().url(), "flakeJob", job.name()),
           label,
           null,
           flake);
