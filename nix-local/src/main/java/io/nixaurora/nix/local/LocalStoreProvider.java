@@ -24,12 +24,12 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -157,7 +157,7 @@ public final class LocalStoreProvider implements StoreProvider {
       List<Publication> publications = new ArrayList<>(jobs.size());
       for (int i = 0; i < jobs.size(); i++) {
         BuiltJob job = jobs.get(i);
-        List<StorePath> closure = closureOf(job, byPath, union);
+        List<StorePath> closure = closureOf(job, byPath);
         String summary =
             closure.size()
                 + " paths valid in the local store; "
@@ -262,19 +262,22 @@ public final class LocalStoreProvider implements StoreProvider {
     }
   }
 
-  /** {@code job}'s own closure, in the union's (dependency) order. */
-  private static List<StorePath> closureOf(
-      BuiltJob job, Map<StorePath, PathInfo> byPath, List<PathInfo> union) {
-    Set<StorePath> seen = new HashSet<>();
+  /**
+   * {@code job}'s own closure in dependency order, the same list publishing it alone gives (the
+   * union's order is a dependency order too, but another one).
+   */
+  private static List<StorePath> closureOf(BuiltJob job, Map<StorePath, PathInfo> byPath) {
+    Map<StorePath, PathInfo> own = new TreeMap<>();
     Deque<StorePath> todo = new ArrayDeque<>();
     job.scripts().values().forEach(s -> todo.add(s.path()));
     while (!todo.isEmpty()) {
       StorePath p = todo.pop();
-      if (seen.add(p) && byPath.containsKey(p)) {
-        todo.addAll(byPath.get(p).references());
+      PathInfo info = byPath.get(p);
+      if (info != null && own.put(p, info) == null) {
+        todo.addAll(info.references());
       }
     }
-    return union.stream().map(PathInfo::path).filter(seen::contains).toList();
+    return NixStore.dependencyOrder(own).stream().map(PathInfo::path).toList();
   }
 
   private static void deleteTree(Path dir) {

@@ -195,17 +195,16 @@ public final class NixJobEvaluator implements JobEvaluator {
           batch.add(prepare(i, source, locks, renderDir, events));
         } catch (NixException | InvalidJobException e) {
           outcomes[i] = new Evaluated.Failed(source, e);
+        } catch (IOException e) {
+          // As evaluate says it of a Java job it cannot write; the other jobs go on.
+          outcomes[i] =
+              new Evaluated.Failed(
+                  source,
+                  new NixException(
+                      "cannot write the Nix expression of a Java job: " + e.getMessage(), e));
         }
       }
       buildTogether(batch, events, outcomes, new HashSet<>());
-    } catch (IOException e) {
-      NixException failure =
-          new NixException("cannot write the Nix expressions of Java jobs: " + e.getMessage(), e);
-      for (int i = 0; i < outcomes.length; i++) {
-        if (outcomes[i] == null) {
-          outcomes[i] = new Evaluated.Failed(sources.get(i), failure);
-        }
-      }
     } finally {
       if (renderDir != null) {
         deleteTree(renderDir);

@@ -13,6 +13,12 @@ import io.nixaurora.api.NixAuroraException;
 import io.nixaurora.api.ProcessScript;
 import io.nixaurora.api.event.EventListener;
 import io.nixaurora.api.event.LogEvent;
+import io.nixaurora.api.model.Cmdline;
+import io.nixaurora.api.model.Job;
+import io.nixaurora.api.model.Process;
+import io.nixaurora.api.model.Resources;
+import io.nixaurora.api.model.Task;
+import io.nixaurora.api.model.Units;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -189,6 +195,37 @@ class EvaluateAllIT {
     assertScriptsInStore(flake);
     assertEquals("devcluster/vagrant/devel/two", built(outcomes.get(2)).key().toString());
     assertEquals(1, builds(events).size(), builds(events).toString());
+  }
+
+  @Test
+  void aJavaJobAmongFileJobsIsBuiltInTheSameBuildAsItIsAlone() throws Exception {
+    Job java =
+        Job.builder()
+            .cluster("devcluster")
+            .role("vagrant")
+            .environment("devel")
+            .name("java_job")
+            .task(
+                Task.builder()
+                    .resources(Resources.of(1, 16 * Units.MB, 16 * Units.MB))
+                    .process(
+                        Process.builder()
+                            .name("p")
+                            .cmdline(Cmdline.builder().text("echo from java").build())
+                            .build())
+                    .build())
+            .build();
+    List<JobSource> sources = List.of(JobSource.file(job("one")), JobSource.java(java, tmp));
+    NixJobEvaluator evaluator = evaluator();
+    Jobs.Recorder events = new Jobs.Recorder();
+
+    List<Evaluated> outcomes = evaluator.evaluateAll(sources, events);
+
+    assertEquals(1, builds(events).size(), builds(events).toString());
+    assertEquals(evaluator.evaluate(sources.get(1), EventListener.NONE), built(outcomes.get(1)));
+    assertEquals(
+        "echo from java",
+        Files.readString(Path.of(built(outcomes.get(1)).script("p").path().toString())));
   }
 
   @Test
