@@ -19,11 +19,19 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.UUID;
 import java.util.stream.Stream;
 
 /**
@@ -88,54 +96,78 @@ public final class LocalStoreProvider implements StoreProvider {
 
   @Override
   public Publication publish(BuiltJob job, EventListener events) throws StoreException {
-    try {
-      Systems.requireCompatible(job, settings.system());
-    } catch (InvalidJobException e) {
-      throw new StoreException(e.getMessage(), e);
-    }
-    List<StorePath> scripts = new ArrayList<>();
-    try {
-      // Check everything first: nothing is rooted unless every script is there.
-      for (ProcessScript s : job.scripts().values()) {
-        if (!store.isValid(s.path())) {
-          throw new StoreException(
-              "process '"
-                  + s.process()
-                  + "' of "
-                  + JobLabel.of(job.job())
-                  + ": "
-                  + s.path()
-                  + " is not valid in the local store (was it garbage-collected since the build?"
-                  + " build the job again)");
-        }
-        scripts.add(s.path());
-      }
-      JobKey key;
+    return publishAll(List.of(job), events).get(0);
+  }
+
+  /**
+   * Publishes every job with a fixed number of Nix commands, however many jobs and processes: one
+   * {@code nix-store --check-validity} of every script, the roots, and one {@code nix path-info} of
+   * the union of their closures. Where {@code gc_roots_dir} is inside Nix's {@code gcroots} (the
+   * default for root and single-user installs) a link there is a root by itself: one {@code
+   * nix-store --add-root} holds every script (so a garbage collection running meanwhile keeps them)
+   * while the links are made, then is let go. Elsewhere Nix must record each link as an indirect
+   * root: one {@code nix-store --add-root} per process, as before.
+   */
+  @Override
+  public List<Publication> publishAll(List<BuiltJob> jobs, EventListener events)
+      throws StoreException {
+    Objects.requireNonNull(jobs, "jobs");
+    Objects.requireNonNull(events, "events");
+    List<JobKey> keys = new ArrayList<>(jobs.size());
+    Set<StorePath> allScripts = new LinkedHashSet<>();
+    // Check everything first: nothing is rooted unless every script of every job is there.
+    for (BuiltJob job : jobs) {
       try {
-        key = JobKey.of(job.job());
+        Systems.requireCompatible(job, settings.system());
+      } catch (InvalidJobException e) {
+        throw new StoreException(e.getMessage(), e);
+      }
+      try {
+        keys.add(JobKey.of(job.job()));
       } catch (IllegalArgumentException e) {
         throw new StoreException(
             "cannot root " + JobLabel.of(job.job()) + ": " + e.getMessage(), e);
       }
-      Path dir = gcRootsOf(key);
-      Files.createDirectories(dir);
-      long done = 0;
-      for (ProcessScript s : job.scripts().values()) {
-        store.addRoot(dir.resolve(safe(s.process())), s.path());
-        events.on(
-            new ProgressEvent(
-                "root", s.process(), ++done, job.scripts().size(), ProgressEvent.Unit.PATHS));
+      job.scripts().values().forEach(s -> allScripts.add(s.path()));
+    }
+    if (jobs.isEmpty()) {
+      return List.of();
+    }
+    try {
+      Set<StorePath> invalid = store.invalid(allScripts);
+      for (BuiltJob job : jobs) {
+        for (ProcessScript s : job.scripts().values()) {
+          if (invalid.contains(s.path())) {
+            throw new StoreException(
+                "process '"
+                    + s.process()
+                    + "' of "
+                    + JobLabel.of(job.job())
+                    + ": "
+                    + s.path()
+                    + " is not valid in the local store (was it garbage-collected since the build?"
+                    + " build the job again)");
+          }
+        }
       }
-      removeStaleRoots(dir, job, events);
-      List<StorePath> closure = store.closure(scripts).stream().map(PathInfo::path).toList();
-      String summary =
-          closure.size()
-              + " paths valid in the local store; "
-              + job.scripts().size()
-              + " GC roots in "
-              + dir;
-      events.on(LogEvent.info(summary));
-      return new Publication(initCommand, closure, summary);
+      addRoots(jobs, keys, allScripts, events);
+      List<PathInfo> union = store.closure(allScripts);
+      Map<StorePath, PathInfo> byPath = new HashMap<>();
+      union.forEach(i -> byPath.put(i.path(), i));
+      List<Publication> publications = new ArrayList<>(jobs.size());
+      for (int i = 0; i < jobs.size(); i++) {
+        BuiltJob job = jobs.get(i);
+        List<StorePath> closure = closureOf(job, byPath);
+        String summary =
+            closure.size()
+                + " paths valid in the local store; "
+                + job.scripts().size()
+                + " GC roots in "
+                + gcRootsOf(keys.get(i));
+        events.on(LogEvent.info(summary));
+        publications.add(new Publication(initCommand, closure, summary));
+      }
+      return List.copyOf(publications);
     } catch (NixException e) {
       throw new StoreException("local store: " + e.getMessage(), e);
     } catch (IOException e) {
@@ -146,6 +178,115 @@ public final class LocalStoreProvider implements StoreProvider {
               + e.getMessage()
               + " (set the store setting gc_roots_dir to a directory you can write)",
           e);
+    }
+  }
+
+  /** Roots every script of every job under its job's directory, and removes stale roots. */
+  private void addRoots(
+      List<BuiltJob> jobs, List<JobKey> keys, Set<StorePath> allScripts, EventListener events)
+      throws NixException, IOException, StoreException {
+    Path hold = null;
+    boolean direct = rootsAreDirect();
+    try {
+      if (direct) {
+        hold = Files.createTempDirectory("nix-aurora-publish-");
+        store.addRoots(hold.resolve("hold"), allScripts);
+      }
+      for (int i = 0; i < jobs.size(); i++) {
+        BuiltJob job = jobs.get(i);
+        Path dir = gcRootsOf(keys.get(i));
+        Files.createDirectories(dir);
+        long done = 0;
+        for (ProcessScript s : job.scripts().values()) {
+          Path root = dir.resolve(safe(s.process()));
+          if (direct) {
+            link(root, s.path());
+          } else {
+            store.addRoot(root, s.path());
+          }
+          events.on(
+              new ProgressEvent(
+                  "root", s.process(), ++done, job.scripts().size(), ProgressEvent.Unit.PATHS));
+        }
+        removeStaleRoots(dir, job, events);
+      }
+    } finally {
+      if (hold != null) {
+        deleteTree(hold);
+      }
+    }
+  }
+
+  /**
+   * Whether a link under {@code gc_roots_dir} is a GC root by itself: the directory is inside the
+   * default Nix state directory's {@code gcroots} (Nix finds every link there), and nothing points
+   * Nix at another state directory.
+   */
+  private boolean rootsAreDirect() throws IOException {
+    if (System.getenv("NIX_STATE_DIR") != null
+        || store.runner().environment().containsKey("NIX_STATE_DIR")
+        || store.runner().environment().getOrDefault("NIX_REMOTE", "").contains("?")) {
+      return false;
+    }
+    Path existing = gcRootsDir;
+    while (existing != null && !Files.exists(existing)) {
+      existing = existing.getParent();
+    }
+    if (existing == null) {
+      return false;
+    }
+    Path real = existing.toRealPath().resolve(existing.relativize(gcRootsDir));
+    return real.normalize().startsWith(NIX_GC_ROOTS) && !real.normalize().equals(NIX_GC_ROOTS);
+  }
+
+  /** Nix's own GC-root directory: every symbolic link under it is a root. */
+  private static final Path NIX_GC_ROOTS = Path.of("/nix/var/nix/gcroots");
+
+  /**
+   * Makes {@code root} a link to {@code path}, replacing a link that is there at once (no moment
+   * without a root); like Nix, never a file or a link that does not point into the store.
+   */
+  private static void link(Path root, StorePath path) throws IOException, StoreException {
+    if (Files.exists(root, LinkOption.NOFOLLOW_LINKS)
+        && (!Files.isSymbolicLink(root)
+            || !Files.readSymbolicLink(root).toString().startsWith("/nix/store/"))) {
+      throw new StoreException(
+          "cannot create the GC root " + root + ": it already exists and is not a root");
+    }
+    Path tmp = root.resolveSibling(".new-" + UUID.randomUUID());
+    Files.createSymbolicLink(tmp, Path.of(path.toString()));
+    try {
+      Files.move(tmp, root, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  /**
+   * {@code job}'s own closure in dependency order, the same list publishing it alone gives (the
+   * union's order is a dependency order too, but another one).
+   */
+  private static List<StorePath> closureOf(BuiltJob job, Map<StorePath, PathInfo> byPath) {
+    Map<StorePath, PathInfo> own = new TreeMap<>();
+    Deque<StorePath> todo = new ArrayDeque<>();
+    job.scripts().values().forEach(s -> todo.add(s.path()));
+    while (!todo.isEmpty()) {
+      StorePath p = todo.pop();
+      PathInfo info = byPath.get(p);
+      if (info != null && own.put(p, info) == null) {
+        todo.addAll(info.references());
+      }
+    }
+    return NixStore.dependencyOrder(own).stream().map(PathInfo::path).toList();
+  }
+
+  private static void deleteTree(Path dir) {
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      // A leftover hold link in the temp directory only keeps paths alive until it is cleaned.
     }
   }
 

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.deser.DeserializationProblemHandler;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.nixaurora.api.BuiltJob;
+import io.nixaurora.api.Evaluated;
 import io.nixaurora.api.InvalidJobException;
 import io.nixaurora.api.JobEvaluator;
 import io.nixaurora.api.JobKey;
@@ -26,12 +27,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -56,6 +60,10 @@ import java.util.regex.Pattern;
  * auroraJobs.<system>.<NAME>}, a job function or a job; its {@code pkgs} is the flake's own {@code
  * nixpkgs} input as {@code flake.lock} pins it ({@code legacyPackages.<system>}, else the input
  * imported), whatever {@link #withNixpkgs} says. The lock file is checked, never written.
+ *
+ * <p>Several jobs ({@link #evaluateAll}) are ONE evaluation and ONE {@code nix-build}: what they
+ * share (the package set, common packages) is evaluated and built once. A failing job is found by
+ * building halves again and is reported with the message building it alone gives.
  *
  * <p>Nix's errors become a {@link NixException} whose message starts with the file and line Nix
  * named ({@code /jobs/web/default.nix:7:30: Process: unknown attribute 'cmdlin' (did you mean
@@ -157,6 +165,235 @@ public final class NixJobEvaluator implements JobEvaluator {
     }
   }
 
+  /**
+   * Builds every job in ONE evaluation and one {@code nix-build} (eval.nix's {@code jobsFile}): the
+   * packages and process scripts the jobs share are evaluated and built once. When that build
+   * fails, the failing jobs are found by building halves of the group again (what was built stays
+   * in the store, so only evaluation is repeated), down to single jobs, which are built as {@link
+   * #evaluate} builds them: a failing job's outcome carries the same message as building it alone.
+   * A job that cannot even be named (no such file, a flake whose lock file is out of date) fails
+   * without a build. When all are good, as usual, it is one build.
+   */
+  @Override
+  public List<Evaluated> evaluateAll(List<JobSource> sources, EventListener events) {
+    Objects.requireNonNull(sources, "sources");
+    Objects.requireNonNull(events, "events");
+    if (sources.size() == 1) {
+      return JobEvaluator.super.evaluateAll(sources, events);
+    }
+    Evaluated[] outcomes = new Evaluated[sources.size()];
+    Path renderDir = null;
+    try {
+      List<Batched> batch = new ArrayList<>();
+      Map<String, FlakeLock> locks = new HashMap<>();
+      for (int i = 0; i < sources.size(); i++) {
+        JobSource source = Objects.requireNonNull(sources.get(i), "source");
+        try {
+          if (source instanceof JobSource.JavaJob && renderDir == null) {
+            renderDir = Files.createTempDirectory("nix-aurora-java-jobs-");
+          }
+          batch.add(prepare(i, source, locks, renderDir, events));
+        } catch (NixException | InvalidJobException e) {
+          outcomes[i] = new Evaluated.Failed(source, e);
+        } catch (IOException e) {
+          // As evaluate says it of a Java job it cannot write; the other jobs go on.
+          outcomes[i] =
+              new Evaluated.Failed(
+                  source,
+                  new NixException(
+                      "cannot write the Nix expression of a Java job: " + e.getMessage(), e));
+        }
+      }
+      buildTogether(batch, events, outcomes, new HashSet<>());
+    } finally {
+      if (renderDir != null) {
+        deleteTree(renderDir);
+      }
+    }
+    return List.of(outcomes);
+  }
+
+  /**
+   * One job of several, ready for eval.nix's jobs file: {@code entry} is its element there, {@code
+   * label} and {@code renderedFile} as for a single build.
+   */
+  private record Batched(
+      int index,
+      JobSource source,
+      Map<String, String> entry,
+      String label,
+      String renderedFile,
+      FlakeJobs.Resolved flake) {}
+
+  /** A flake's lock-file check: its locked reference, or why the lock file is refused. */
+  private record FlakeLock(FlakeJobs.Locked locked, NixException refused) {}
+
+  /**
+   * Names the job for the jobs file; a flake's lock file is checked once per flake ({@code locks},
+   * by reference), however many of its jobs are built.
+   */
+  private Batched prepare(
+      int index,
+      JobSource source,
+      Map<String, FlakeLock> locks,
+      Path renderDir,
+      EventListener events)
+      throws NixException, InvalidJobException, IOException {
+    if (source instanceof JobSource.NixFile file) {
+      Path path = jobFile(file.path());
+      return new Batched(
+          index, source, Map.of("jobFile", path.toString()), path.toString(), null, null);
+    }
+    if (source instanceof JobSource.FlakeJob job) {
+      FlakeJobs.Resolved flake = FlakeJobs.resolve(job);
+      FlakeLock lock = locks.get(flake.ref());
+      if (lock == null) {
+        try {
+          lock = new FlakeLock(FlakeJobs.checkLock(runner, flake), null);
+        } catch (NixException e) {
+          lock = new FlakeLock(null, e);
+        }
+        locks.put(flake.ref(), lock);
+      }
+      if (lock.refused() != null) {
+        throw lock.refused();
+      }
+      String label = flake.display() + "#" + job.name();
+      if (nixpkgs != null) {
+        events.on(
+            LogEvent.debug(
+                label + ": pkgs is the flake's nixpkgs input; the nixpkgs setting is not used"));
+      }
+      return new Batched(
+          index,
+          source,
+          Map.of("flake", lock.locked().url(), "flakeJob", job.name()),
+          label,
+          null,
+          flake);
+    }
+    JobSource.JavaJob java = (JobSource.JavaJob) source;
+    String expression =
+        new NixJobRenderer().render(java.job(), java.baseDirectory().toAbsolutePath());
+    Path file =
+        Files.createDirectories(renderDir.resolve(Integer.toString(index))).resolve("job.nix");
+    Files.writeString(file, expression, StandardCharsets.UTF_8);
+    return new Batched(
+        index,
+        source,
+        Map.of("jobFile", file.toString()),
+        "Java job " + JobLabel.of(java.job()),
+        file.toString(),
+        null);
+  }
+
+  /**
+   * Builds {@code group} in one nix-build; if that fails, each half again, down to single jobs
+   * built by {@link #evaluate}. A failure that is not a job's (Nix missing, the store unwritable)
+   * is every job's outcome at once.
+   */
+  private void buildTogether(
+      List<Batched> group, EventListener events, Evaluated[] outcomes, Set<String> announced) {
+    if (group.isEmpty()) {
+      return;
+    }
+    if (group.size() == 1) {
+      Batched only = group.get(0);
+      try {
+        outcomes[only.index()] =
+            new Evaluated.Built(only.source(), evaluate(only.source(), events));
+      } catch (NixException | InvalidJobException e) {
+        outcomes[only.index()] = new Evaluated.Failed(only.source(), e);
+      }
+      return;
+    }
+    events.on(
+        LogEvent.debug(
+            "building " + group.size() + " jobs together with " + runner.binDirectory()));
+    BuildProgress progress = new BuildProgress(events);
+    String out;
+    JsonNode pointers;
+    try {
+      out = runBatch(group, progress);
+      pointers = readJson(out, "the jobs", null);
+      if (!pointers.isArray() || pointers.size() != group.size()) {
+        throw new NixException(
+            out + " does not hold one model per job (" + group.size() + ")", null, false);
+      }
+    } catch (NixException e) {
+      NixException described = BuildErrors.describe(e, "(" + group.size() + " jobs)", null);
+      if (!described.jobAtFault()) {
+        for (Batched b : group) {
+          outcomes[b.index()] = new Evaluated.Failed(b.source(), described);
+        }
+        return;
+      }
+      events.on(
+          LogEvent.debug(
+              "building "
+                  + group.size()
+                  + " jobs together failed; building each half to find the failing jobs"));
+      int half = group.size() / 2;
+      buildTogether(group.subList(0, half), events, outcomes, announced);
+      buildTogether(group.subList(half, group.size()), events, outcomes, announced);
+      return;
+    }
+    for (int i = 0; i < group.size(); i++) {
+      Batched b = group.get(i);
+      try {
+        outcomes[b.index()] =
+            new Evaluated.Built(
+                b.source(),
+                interpret(
+                    pointers.get(i),
+                    out,
+                    b.label(),
+                    b.renderedFile(),
+                    b.flake(),
+                    events,
+                    progress,
+                    announced));
+      } catch (NixException | InvalidJobException e) {
+        outcomes[b.index()] = new Evaluated.Failed(b.source(), e);
+      }
+    }
+  }
+
+  /** The one nix-build of {@code group}, from a jobs file removed afterwards. */
+  private String runBatch(List<Batched> group, BuildProgress progress) throws NixException {
+    Path jobsFile = null;
+    try {
+      jobsFile = Files.createTempFile("nix-aurora-jobs-", ".json");
+      mapper.writeValue(jobsFile.toFile(), group.stream().map(Batched::entry).toList());
+      boolean flakes = group.stream().anyMatch(b -> b.flake() != null);
+      return runBuild(batchArguments(jobsFile, flakes), progress);
+    } catch (IOException e) {
+      throw new NixException("cannot write the list of jobs to build: " + e.getMessage(), e);
+    } finally {
+      if (jobsFile != null) {
+        deleteQuietly(jobsFile);
+      }
+    }
+  }
+
+  /**
+   * The arguments of the one {@code nix-build} of several jobs listed in {@code jobsFile} (a JSON
+   * list of {@code {"jobFile": …}} and {@code {"flake": …, "flakeJob": …}}). {@code --keep-going}:
+   * when one job's package fails, the others' are still built, so finding the failing job builds
+   * nothing twice.
+   */
+  private List<String> batchArguments(Path jobsFile, boolean flakes) {
+    List<String> args = new ArrayList<>();
+    if (flakes || nixpkgs instanceof Nixpkgs.Flake) {
+      args.addAll(FlakeJobs.EXPERIMENTAL);
+    }
+    args.addAll(commonArguments());
+    args.add("--keep-going");
+    args.addAll(List.of("--argstr", "jobsFile", jobsFile.toString()));
+    args.addAll(nixpkgsArguments());
+    return args;
+  }
+
   /** The Nix expression a Java-built job is rendered to (for display and debugging). */
   public static String render(Job job, Path baseDirectory) throws InvalidJobException {
     return new NixJobRenderer().render(job, baseDirectory.toAbsolutePath());
@@ -174,12 +411,18 @@ public final class NixJobEvaluator implements JobEvaluator {
     }
     args.addAll(commonArguments());
     args.addAll(List.of("--argstr", "jobFile", jobFile.toString()));
-    if (nixpkgs instanceof Nixpkgs.Imported imported) {
-      args.addAll(List.of("--argstr", "nixpkgsPath", imported.path().toString()));
-    } else if (nixpkgs instanceof Nixpkgs.Flake flake) {
-      args.addAll(List.of("--argstr", "nixpkgsFlake", flake.ref()));
-    }
+    args.addAll(nixpkgsArguments());
     return args;
+  }
+
+  /** What says which {@code pkgs} file jobs get. */
+  private List<String> nixpkgsArguments() {
+    if (nixpkgs instanceof Nixpkgs.Imported imported) {
+      return List.of("--argstr", "nixpkgsPath", imported.path().toString());
+    } else if (nixpkgs instanceof Nixpkgs.Flake flake) {
+      return List.of("--argstr", "nixpkgsFlake", flake.ref());
+    }
+    return List.of();
   }
 
   private List<String> commonArguments() {
@@ -261,28 +504,30 @@ public final class NixJobEvaluator implements JobEvaluator {
       throws NixException, InvalidJobException {
     events.on(LogEvent.debug("building " + label + " with " + runner.binDirectory()));
     BuildProgress progress = new BuildProgress(events);
-    NixRunner.Result result;
+    String out;
     try {
-      result = runner.run("nix-build", arguments, null, progress);
+      out = runBuild(arguments, progress);
     } catch (NixException e) {
       throw BuildErrors.describe(e, label, renderedFile);
     }
+    JsonNode pointer = readJson(out, label, renderedFile);
+    return interpret(pointer, out, label, renderedFile, flake, events, progress, new HashSet<>());
+  }
+
+  /** Runs the one nix-build and returns the store path it printed. */
+  private String runBuild(List<String> arguments, BuildProgress progress) throws NixException {
+    NixRunner.Result result = runner.run("nix-build", arguments, null, progress);
     String out = result.stdoutText().strip();
     removeResultLink(out);
     if (!StorePath.isValid(out)) {
       throw new NixException("nix-build printed '" + out + "', not a store path", null, false);
     }
-    JsonNode model;
+    return out;
+  }
+
+  private JsonNode readJson(String file, String label, String renderedFile) throws NixException {
     try {
-      model = mapper.readTree(Files.readAllBytes(Path.of(out)));
-      if (model.hasNonNull("model_file")) {
-        // eval.nix writes the model at evaluation time and builds a pointer to it.
-        String file = model.get("model_file").asText();
-        if (!StorePath.isValid(file)) {
-          throw new NixException(out + " names '" + file + "', not a store path", null, false);
-        }
-        model = mapper.readTree(Files.readAllBytes(Path.of(file)));
-      }
+      return mapper.readTree(Files.readAllBytes(Path.of(file)));
     } catch (StreamConstraintsException e) {
       // The job, not Nix, is at fault: a value past the reader's limits (20,000,000 characters).
       throw new NixException(
@@ -292,7 +537,33 @@ public final class NixJobEvaluator implements JobEvaluator {
           renderedFile == null ? label : null,
           true);
     } catch (IOException e) {
-      throw new NixException("cannot read the built job model " + out + ": " + e.getMessage(), e);
+      throw new NixException("cannot read the built job model " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * One job's pointer as eval.nix built it ({@code {"model_file": …}} or {@code {"flake_error":
+   * …}}) made into the job; {@code out} is the built path (for messages); an info event is given
+   * only if {@code announced} does not hold it yet (several jobs built together say it once).
+   */
+  private BuiltJob interpret(
+      JsonNode pointer,
+      String out,
+      String label,
+      String renderedFile,
+      FlakeJobs.Resolved flake,
+      EventListener events,
+      BuildProgress progress,
+      Set<String> announced)
+      throws NixException, InvalidJobException {
+    JsonNode model = pointer;
+    if (pointer.hasNonNull("model_file")) {
+      // eval.nix writes the model at evaluation time and builds a pointer to it.
+      String file = pointer.get("model_file").asText();
+      if (!StorePath.isValid(file)) {
+        throw new NixException(out + " names '" + file + "', not a store path", null, false);
+      }
+      model = readJson(file, label, renderedFile);
     }
     if (model.hasNonNull("flake_error")) {
       // eval.nix found no such output (or no nixpkgs input): one line naming the flake.
@@ -304,10 +575,12 @@ public final class NixJobEvaluator implements JobEvaluator {
       events.on(LogEvent.debug(label + ": pkgs is " + model.get("pkgs_source").asText()));
     }
     if (model.path("offline_packages").asBoolean(false)) {
-      events.on(
-          LogEvent.info(
-              "<nixpkgs> is not on NIX_PATH: pkgs is nix-aurora's offline stand-in package set"
-                  + " (pin a nixpkgs with --nixpkgs, or use a flake)"));
+      String offline =
+          "<nixpkgs> is not on NIX_PATH: pkgs is nix-aurora's offline stand-in package set"
+              + " (pin a nixpkgs with --nixpkgs, or use a flake)";
+      if (announced.add(offline)) {
+        events.on(LogEvent.info(offline));
+      }
     }
     BuiltJob built = read(model, label);
     events.on(
@@ -484,6 +757,14 @@ public final class NixJobEvaluator implements JobEvaluator {
       }
     } catch (IOException e) {
       // Gone already, or replaced: the link only kept the model alive while it was read.
+    }
+  }
+
+  private static void deleteTree(Path dir) {
+    try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(NixJobEvaluator::deleteQuietly);
+    } catch (IOException e) {
+      // A leftover file in the temp directory is harmless; the build result is what matters.
     }
   }
 

@@ -99,6 +99,47 @@ public final class NixStore {
     runner.run("nix-store", List.of("--add-root", root.toString(), "--realise", path.toString()));
   }
 
+  /**
+   * Paths are passed to one command in chunks of this many, well below Linux's limit on a command
+   * line (2 MiB; a store path is about 80 bytes).
+   */
+  private static final int CHUNK = 4000;
+
+  /**
+   * The paths of {@code paths} that are not valid in the local store, with one {@code nix-store
+   * --check-validity --print-invalid} (per {@value #CHUNK} paths) instead of one per path.
+   */
+  public Set<StorePath> invalid(Collection<StorePath> paths) throws NixException {
+    List<String> all = paths.stream().map(StorePath::toString).sorted().distinct().toList();
+    Set<StorePath> invalid = new java.util.TreeSet<>();
+    for (int from = 0; from < all.size(); from += CHUNK) {
+      List<String> args = new ArrayList<>(List.of("--check-validity", "--print-invalid"));
+      args.addAll(all.subList(from, Math.min(all.size(), from + CHUNK)));
+      String out = runner.run("nix-store", args).stdoutText();
+      out.lines()
+          .map(String::strip)
+          .filter(l -> !l.isEmpty())
+          .map(StorePath::of)
+          .forEach(invalid::add);
+    }
+    return invalid;
+  }
+
+  /**
+   * Registers GC roots for all of {@code paths} with one {@code nix-store --add-root} (per {@value
+   * #CHUNK} paths): Nix names them {@code base}, {@code base-2}, {@code base-3} … (chunks after the
+   * first get {@code base.<n>}). Used to hold paths while links of nix-aurora's own names are made.
+   */
+  public void addRoots(Path base, Collection<StorePath> paths) throws NixException {
+    List<String> all = paths.stream().map(StorePath::toString).sorted().distinct().toList();
+    for (int from = 0, chunk = 0; from < all.size(); from += CHUNK, chunk++) {
+      Path root = chunk == 0 ? base : base.resolveSibling(base.getFileName() + "." + chunk);
+      List<String> args = new ArrayList<>(List.of("--add-root", root.toString(), "--realise"));
+      args.addAll(all.subList(from, Math.min(all.size(), from + CHUNK)));
+      runner.run("nix-store", args);
+    }
+  }
+
   /** Orders paths so that each comes after its references (sorted by name among equals). */
   static List<PathInfo> dependencyOrder(Map<StorePath, PathInfo> byPath) {
     List<PathInfo> out = new ArrayList<>(byPath.size());
