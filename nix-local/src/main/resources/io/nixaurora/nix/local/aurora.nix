@@ -26,8 +26,10 @@
 # per derivation it builds, growing with their number, so a derivation per process made a job
 # with 1,000 processes take minutes. The price: a change to one process's cmdline gives new store
 # paths (same content) to the scripts of every process from its group of 100 on, which `diff`
-# then shows. So a job of at most `groupAbove` processes keeps a derivation per script (`textFile`):
-# Nix's cost per derivation only tells from about a hundred of them.
+# then shows. That costs no extra restart (Aurora restarts a task when anything in its
+# configuration changes), while a derivation per script made a deploy of 100 jobs of 10 processes
+# 1,000 derivations (111 s against 14 s grouped, bench/README.md). So only a job of one process
+# keeps a plain derivation (`textFile`).
 let
   inherit (builtins)
     attrNames concatStringsSep elemAt filter foldl' genList getAttr hasAttr head isAttrs isBool
@@ -396,7 +398,7 @@ let
   # so a job with thousands of processes gets several derivations (bench/README.md).
   scriptsPerDerivation = 100;
   # Jobs of at most this many processes get a derivation per script (see the top of this file).
-  groupAbove = 10;
+  groupAbove = 1;
 
   # The process scripts of `processes`, keyed by process name: a derivation per
   # scriptsPerDerivation of them when there are more than groupAbove and every name can be an
