@@ -2,14 +2,16 @@
 # Benchmark (issue 15, item 4, last row): a warm `./nix-aurora build JOB`, the whole command a
 # user types, against a plain `nix-build` of the same expression, side by side with hyperfine.
 #
-#   bench/build-warm.sh [--rounds N] [--runs N] [JOB]     (default: 3 rounds of 10, hello_world)
+#   bench/build-warm.sh [--rounds N] [--runs N] [--before DIR] [JOB]
+#                                      (default: 3 rounds of 10 runs, examples/hello_world)
 #
 # Rows:
 #   nix-build        nix-build --no-out-link -Q eval.nix --argstr jobFile … (what the evaluator runs)
-#   nix-aurora       ./nix-aurora build JOB, with the JDK the launcher picks (a JDK 24+ with its
-#                    AOT cache when one is installed in /usr/lib/jvm, else Java 17 + AppCDS)
-#   nix-aurora 17    the same on the Java on PATH (NIX_AURORA_JDKS=""): only when the launcher
-#                    picked a newer JDK
+#   nix-aurora       ./nix-aurora build JOB, as a user runs it (the Java on PATH, its AppCDS archive)
+#   nix-aurora 25    the same with NIX_AURORA_JDKS=/usr/lib/jvm: the newest JDK 24+ installed there
+#                    with its AOT cache (only when there is one)
+#   before           DIR/nix-aurora build JOB, with --before DIR: another checkout (for example
+#                    `git archive OLD | tar -x -C DIR`), to compare launchers and CLIs
 # Everything is built before timing (the CLI, its start-up caches, the job's paths). The rounds
 # alternate the rows, so a shared machine's load falls on all of them; the script prints each
 # row's median and minimum over all runs, the difference to nix-build and the ratio, the goal
@@ -19,11 +21,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS=3
 RUNS=10
+BEFORE=""
 while (($#)); do
   case "$1" in
     --rounds) ROUNDS=$2; shift 2 ;;
     --runs) RUNS=$2; shift 2 ;;
-    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+    --before) BEFORE=$(realpath "$2"); shift 2 ;;
+    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
     *) break ;;
   esac
 done
@@ -39,17 +43,24 @@ RESULTS=$(mktemp -d)
 trap 'rm -rf "$RESULTS"' EXIT
 
 NIX_BUILD="nix-build --no-out-link -Q $LIB/eval.nix --argstr jobFile $JOB_FILE --argstr libDir $LIB"
-$NIX_BUILD >/dev/null
+$NIX_BUILD >/dev/null 2>&1
 # Builds the CLI and trains its start-up caches if needed; the version line names the JDK used.
-./nix-aurora build "$JOB" >/dev/null
+./nix-aurora build "$JOB" >/dev/null 2>&1
 JAVA_DEFAULT=$(./nix-aurora --version | sed -n 's/^Java //p')
-JAVA_PATH=$(NIX_AURORA_JDKS= ./nix-aurora --version | sed -n 's/^Java //p')
+# The newer JDK's cache is trained by its first launch.
+JAVA_NEWER=$(NIX_AURORA_JDKS=/usr/lib/jvm ./nix-aurora --version 2>/dev/null | sed -n 's/^Java //p')
 
 NAMES=("nix-build" "nix-aurora (Java ${JAVA_DEFAULT%% *})")
 COMMANDS=("$NIX_BUILD" "./nix-aurora build $JOB")
-if [ "$JAVA_DEFAULT" != "$JAVA_PATH" ]; then
-  NAMES+=("nix-aurora (Java ${JAVA_PATH%% *})")
-  COMMANDS+=("env NIX_AURORA_JDKS= ./nix-aurora build $JOB")
+if [ "$JAVA_DEFAULT" != "$JAVA_NEWER" ]; then
+  NIX_AURORA_JDKS=/usr/lib/jvm ./nix-aurora build "$JOB" >/dev/null 2>&1
+  NAMES+=("nix-aurora (Java ${JAVA_NEWER%% *}, AOT)")
+  COMMANDS+=("env NIX_AURORA_JDKS=/usr/lib/jvm ./nix-aurora build $JOB")
+fi
+if [ -n "$BEFORE" ]; then
+  "$BEFORE/nix-aurora" build "$JOB_FILE" >/dev/null 2>&1
+  NAMES+=("before ($(basename "$BEFORE"))")
+  COMMANDS+=("$BEFORE/nix-aurora build $JOB_FILE")
 fi
 ARGS=()
 for i in "${!COMMANDS[@]}"; do ARGS+=(-n "${NAMES[$i]}" "${COMMANDS[$i]}"); done
@@ -81,7 +92,7 @@ base = statistics.median(times[names[0]])
 for name in names:
     t = times[name]
     med = statistics.median(t)
-    line = "%-24s median %7.1f ms   min %7.1f ms   (%d runs)" % (name, med * 1e3, min(t) * 1e3, len(t))
+    line = "%-30s median %7.1f ms   min %7.1f ms   (%d runs)" % (name, med * 1e3, min(t) * 1e3, len(t))
     if name != names[0]:
         line += "   +%6.1f ms over nix-build, %5.1fx; goal <= +300 ms: %s" % (
             (med - base) * 1e3, med / base, "met" if med - base <= 0.3 else "NOT met")

@@ -9,8 +9,8 @@
 #   3. ./nix-aurora build JOB        a warm job: one nix-build that builds nothing, then compile
 # and the same three as a plain `java -cp` (the Java on PATH) without the launcher's JVM options (no
 # AppCDS archive or AOT cache, full tiered compilation), to show what the caches and
-# -XX:TieredStopAtLevel=1 buy. The launcher rows use the JDK the launcher picks (`--version` says
-# which); NIX_AURORA_JDKS= bench/startup.sh times it on the Java on PATH.
+# -XX:TieredStopAtLevel=1 buy. `NIX_AURORA_JDKS=/usr/lib/jvm bench/startup.sh` times the launcher
+# on the newest JDK 24+ there, with its AOT cache (`--version` says which JDK ran).
 # The machine is shared while others build: treat differences under ~20 % as noise.
 set -euo pipefail
 cd "$(dirname "$0")/.."
