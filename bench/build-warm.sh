@@ -14,8 +14,10 @@
 #                    `git archive OLD | tar -x -C DIR`), to compare launchers and CLIs
 # Everything is built before timing (the CLI, its start-up caches, the job's paths). The rounds
 # alternate the rows, so a shared machine's load falls on all of them; the script prints each
-# row's median and minimum over all runs, the difference to nix-build and the ratio, the goal
-# (nix-build + 0.3 s), and the machine and its 1-minute load before and after.
+# row's median and minimum wall time over all runs, its CPU time (user + system, the median of the
+# rounds' means: less disturbed by other processes than wall time), the difference to nix-build
+# and the ratio, the goal (nix-build + 0.3 s), and the machine and its 1-minute load before and
+# after.
 # Needs: hyperfine, python3, Nix, and what ./nix-aurora needs (Java 17+, Maven).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -77,9 +79,11 @@ LOAD_AFTER=$(cut -d' ' -f1 /proc/loadavg)
 python3 - "$RESULTS" "$LOAD_BEFORE" "$LOAD_AFTER" <<'EOF'
 import glob, json, os, platform, statistics, sys
 times = {}
+cpu_means = {}  # user + system CPU, a round's mean each: steadier than wall time on a busy machine
 for f in sorted(glob.glob(os.path.join(sys.argv[1], "*.json"))):
     for r in json.load(open(f))["results"]:
         times.setdefault(r["command"], []).extend(r["times"])
+        cpu_means.setdefault(r["command"], []).append(r["user"] + r["system"])
 cpu = "?"
 for line in open("/proc/cpuinfo"):
     if line.startswith("model name"):
@@ -92,7 +96,8 @@ base = statistics.median(times[names[0]])
 for name in names:
     t = times[name]
     med = statistics.median(t)
-    line = "%-30s median %7.1f ms   min %7.1f ms   (%d runs)" % (name, med * 1e3, min(t) * 1e3, len(t))
+    line = "%-30s median %7.1f ms   min %7.1f ms   cpu %6.1f ms   (%d runs)" % (
+        name, med * 1e3, min(t) * 1e3, statistics.median(cpu_means[name]) * 1e3, len(t))
     if name != names[0]:
         line += "   +%6.1f ms over nix-build, %5.1fx; goal <= +300 ms: %s" % (
             (med - base) * 1e3, med / base, "met" if med - base <= 0.3 else "NOT met")
