@@ -7,8 +7,10 @@
 #   1. ./nix-aurora --version        the launcher's fast path (no command model)
 #   2. ./nix-aurora config           the whole picocli/Dagger command model, no Nix
 #   3. ./nix-aurora build JOB        a warm job: one nix-build that builds nothing, then compile
-# and the same three as a plain `java -cp` without the launcher's JVM options (no AppCDS archive,
-# full tiered compilation), to show what the archive and -XX:TieredStopAtLevel=1 buy.
+# and the same three as a plain `java -cp` (the Java on PATH) without the launcher's JVM options (no
+# AppCDS archive or AOT cache, full tiered compilation), to show what the caches and
+# -XX:TieredStopAtLevel=1 buy. `NIX_AURORA_JDKS=/usr/lib/jvm bench/startup.sh` times the launcher
+# on the newest JDK 24+ there, with its AOT cache (`--version` says which JDK ran).
 # The machine is shared while others build: treat differences under ~20 % as noise.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,7 +19,8 @@ JOB=${1:-examples/hello_world}
 ./nix-aurora --version >/dev/null        # builds the CLI and its AppCDS archive if needed
 ./nix-aurora build "$JOB" >/dev/null 2>&1 # warm: every path is built before timing
 
-CP=".nix-aurora/build/cli/target/nix-aurora-cli.jar:$(cat .nix-aurora/build/cli/target/classpath.txt)"
+BUILD=$(readlink -f .nix-aurora/current)
+CP="$BUILD/cli/target/nix-aurora-cli.jar:$(cat "$BUILD/cli/target/classpath.txt")"
 PLAIN="java -cp $CP io.nixaurora.cli.Main"
 
 hyperfine --warmup 3 --min-runs 15 --export-markdown "${BENCH_MARKDOWN:-/dev/null}" \
