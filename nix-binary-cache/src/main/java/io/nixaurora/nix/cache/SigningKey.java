@@ -10,12 +10,11 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
-import java.security.SecureRandom;
 import java.security.interfaces.EdECPrivateKey;
 import java.security.interfaces.EdECPublicKey;
-import java.security.spec.NamedParameterSpec;
 import java.util.Arrays;
 import java.util.Base64;
+import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 import org.bouncycastle.math.ec.rfc8032.Ed25519;
 
 /**
@@ -116,26 +115,11 @@ public final class SigningKey {
   }
 
   /**
-   * The public key of a seed: the JDK derives it when generating a pair from a "random" source that
-   * yields the seed (one scalar multiplication, cheaper than a sign-and-verify probe).
+   * The public key of a seed (RFC 8032 §5.1.5: the hashed, clamped seed times the base point), as
+   * BouncyCastle derives it; libsodium stores this same value as the second half of the key.
    */
   private static byte[] publicOf(byte[] seed) {
-    SecureRandom fixed =
-        new SecureRandom() {
-          private static final long serialVersionUID = 1L;
-
-          @Override
-          public void nextBytes(byte[] out) {
-            System.arraycopy(seed, 0, out, 0, Math.min(seed.length, out.length));
-          }
-        };
-    try {
-      KeyPairGenerator g = KeyPairGenerator.getInstance("Ed25519");
-      g.initialize(NamedParameterSpec.ED25519, fixed);
-      return PublicKey.encode(((EdECPublicKey) g.generateKeyPair().getPublic()).getPoint());
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("the JDK has no Ed25519", e);
-    }
+    return new Ed25519PrivateKeyParameters(seed, 0).generatePublicKey().getEncoded();
   }
 
   /**

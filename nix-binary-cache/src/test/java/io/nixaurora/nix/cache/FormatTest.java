@@ -119,6 +119,8 @@ class FormatTest {
       jdk.update(fp.getBytes(java.nio.charset.StandardCharsets.UTF_8));
       assertArrayEquals(jdk.sign(), sig);
       PublicKey pub = key.publicKey();
+      // The public half the JDK generated is the one derived from the seed when the key is read.
+      assertEquals(pub, SigningKey.parse(key.secretKeyText()).publicKey());
       assertTrue(pub.verifies(fp, ours));
       assertFalse(pub.verifies(fp + "x", ours));
       sig[random.nextInt(64)] ^= (byte) (1 << random.nextInt(8));
