@@ -2,6 +2,7 @@ package io.nixaurora.support;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -64,20 +65,33 @@ public final class ProcessTrees {
       STOPPING.set(true);
       running = new ArrayList<>(LIVE);
     }
-    // Each tree with its own grace, at the same time: the hook is bounded by the longest.
+    stopAll(running);
+  }
+
+  /**
+   * Stops each of {@code commands} as {@link RunningCommand#stop} does, all at the same time (each
+   * with its own grace), and returns when all have ended.
+   */
+  public static void stopAll(Collection<RunningCommand> commands) {
     List<Thread> stoppers = new ArrayList<>();
-    for (RunningCommand r : running) {
+    for (RunningCommand r : commands) {
       Thread t = new Thread(r::stop, "stop-" + r.pid());
       t.start();
       stoppers.add(t);
     }
+    boolean interrupted = false;
     for (Thread t : stoppers) {
-      try {
-        t.join();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
+      while (t.isAlive()) {
+        try {
+          t.join();
+        } catch (InterruptedException e) {
+          // The trees are being stopped either way; wait for that, then keep the flag.
+          interrupted = true;
+        }
       }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
   }
 
