@@ -3,6 +3,7 @@ package io.nixaurora.support;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,27 +51,48 @@ public final class Command {
   private final Consumer<String> stdoutLines;
   private final Consumer<String> stderrLines;
 
-  private Command(
-      List<String> argv,
-      Map<String, String> environment,
-      boolean inheritEnvironment,
-      Optional<Path> directory,
-      Optional<byte[]> stdin,
-      Optional<Duration> timeout,
-      Duration grace,
-      long outputLimit,
-      Consumer<String> stdoutLines,
-      Consumer<String> stderrLines) {
-    this.argv = List.copyOf(argv);
-    this.environment = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(environment));
-    this.inheritEnvironment = inheritEnvironment;
-    this.directory = directory;
-    this.stdin = stdin;
-    this.timeout = timeout;
-    this.grace = grace;
-    this.outputLimit = outputLimit;
-    this.stdoutLines = stdoutLines;
-    this.stderrLines = stderrLines;
+  private Command(Fields f) {
+    this.argv = List.copyOf(f.argv);
+    this.environment = Collections.unmodifiableMap(new LinkedHashMap<>(f.environment));
+    this.inheritEnvironment = f.inheritEnvironment;
+    this.directory = f.directory;
+    this.stdin = f.stdin;
+    this.timeout = f.timeout;
+    this.grace = f.grace;
+    this.outputLimit = f.outputLimit;
+    this.stdoutLines = f.stdoutLines;
+    this.stderrLines = f.stderrLines;
+  }
+
+  /** The fields of a command being derived from another; only ever local to one call. */
+  private static final class Fields {
+    List<String> argv;
+    Map<String, String> environment = Map.of();
+    boolean inheritEnvironment = true;
+    Optional<Path> directory = Optional.empty();
+    Optional<byte[]> stdin = Optional.empty();
+    Optional<Duration> timeout = Optional.empty();
+    Duration grace = DEFAULT_GRACE;
+    long outputLimit = DEFAULT_OUTPUT_LIMIT;
+    Consumer<String> stdoutLines = NO_LINES;
+    Consumer<String> stderrLines = NO_LINES;
+  }
+
+  /** This command with {@code change} made to a copy of its fields. */
+  private Command with(Consumer<Fields> change) {
+    Fields f = new Fields();
+    f.argv = argv;
+    f.environment = environment;
+    f.inheritEnvironment = inheritEnvironment;
+    f.directory = directory;
+    f.stdin = stdin;
+    f.timeout = timeout;
+    f.grace = grace;
+    f.outputLimit = outputLimit;
+    f.stdoutLines = stdoutLines;
+    f.stderrLines = stderrLines;
+    change.accept(f);
+    return new Command(f);
   }
 
   /** {@code executable} with {@code args}; no timeout until {@link #withTimeout} gives one. */
@@ -87,70 +109,37 @@ public final class Command {
     if (argv.isEmpty() || argv.get(0).isEmpty()) {
       throw new IllegalArgumentException("a command needs a program");
     }
-    return new Command(
-        argv,
-        Map.of(),
-        true,
-        Optional.empty(),
-        Optional.empty(),
-        Optional.empty(),
-        DEFAULT_GRACE,
-        DEFAULT_OUTPUT_LIMIT,
-        NO_LINES,
-        NO_LINES);
+    Fields f = new Fields();
+    f.argv = argv;
+    return new Command(f);
   }
 
   /** This command with {@code extra} set on top of the environment it has. */
   public Command withEnvironment(Map<String, String> extra) {
     Map<String, String> env = new LinkedHashMap<>(environment);
     env.putAll(extra);
-    return new Command(
-        argv,
-        env,
-        inheritEnvironment,
-        directory,
-        stdin,
-        timeout,
-        grace,
-        outputLimit,
-        stdoutLines,
-        stderrLines);
+    return with(f -> f.environment = env);
   }
 
   /** This command with exactly {@code env} as its environment (nothing of this JVM's). */
   public Command withOnlyEnvironment(Map<String, String> env) {
-    return new Command(
-        argv, env, false, directory, stdin, timeout, grace, outputLimit, stdoutLines, stderrLines);
+    return with(
+        f -> {
+          f.environment = env;
+          f.inheritEnvironment = false;
+        });
   }
 
   /** This command run in {@code dir}. */
   public Command inDirectory(Path dir) {
-    return new Command(
-        argv,
-        environment,
-        inheritEnvironment,
-        Optional.of(dir),
-        stdin,
-        timeout,
-        grace,
-        outputLimit,
-        stdoutLines,
-        stderrLines);
+    Objects.requireNonNull(dir, "dir");
+    return with(f -> f.directory = Optional.of(dir));
   }
 
   /** This command with {@code input} on its stdin (else {@code /dev/null}). */
   public Command withStdin(byte[] input) {
-    return new Command(
-        argv,
-        environment,
-        inheritEnvironment,
-        directory,
-        Optional.of(input.clone()),
-        timeout,
-        grace,
-        outputLimit,
-        stdoutLines,
-        stderrLines);
+    byte[] copy = input.clone();
+    return with(f -> f.stdin = Optional.of(copy));
   }
 
   /** This command stopped (as a tree) when it runs longer than {@code limit}. */
@@ -158,17 +147,7 @@ public final class Command {
     if (limit.isNegative() || limit.isZero()) {
       throw new IllegalArgumentException("timeout: must be positive, got " + limit);
     }
-    return new Command(
-        argv,
-        environment,
-        inheritEnvironment,
-        directory,
-        stdin,
-        Optional.of(limit),
-        grace,
-        outputLimit,
-        stdoutLines,
-        stderrLines);
+    return with(f -> f.timeout = Optional.of(limit));
   }
 
   /**
@@ -179,17 +158,7 @@ public final class Command {
     if (grace.isNegative()) {
       throw new IllegalArgumentException("grace: must not be negative, got " + grace);
     }
-    return new Command(
-        argv,
-        environment,
-        inheritEnvironment,
-        directory,
-        stdin,
-        timeout,
-        grace,
-        outputLimit,
-        stdoutLines,
-        stderrLines);
+    return with(f -> f.grace = grace);
   }
 
   /**
@@ -200,47 +169,19 @@ public final class Command {
     if (bytes < 0) {
       throw new IllegalArgumentException("output limit: must not be negative, got " + bytes);
     }
-    return new Command(
-        argv,
-        environment,
-        inheritEnvironment,
-        directory,
-        stdin,
-        timeout,
-        grace,
-        bytes,
-        stdoutLines,
-        stderrLines);
+    return with(f -> f.outputLimit = bytes);
   }
 
   /** Each stdout line (without its newline) handed to {@code lines} as it arrives. */
   public Command onStdoutLine(Consumer<String> lines) {
-    return new Command(
-        argv,
-        environment,
-        inheritEnvironment,
-        directory,
-        stdin,
-        timeout,
-        grace,
-        outputLimit,
-        Objects.requireNonNull(lines),
-        stderrLines);
+    Objects.requireNonNull(lines, "lines");
+    return with(f -> f.stdoutLines = lines);
   }
 
   /** Each stderr line (without its newline) handed to {@code lines} as it arrives (progress). */
   public Command onStderrLine(Consumer<String> lines) {
-    return new Command(
-        argv,
-        environment,
-        inheritEnvironment,
-        directory,
-        stdin,
-        timeout,
-        grace,
-        outputLimit,
-        stdoutLines,
-        Objects.requireNonNull(lines));
+    Objects.requireNonNull(lines, "lines");
+    return with(f -> f.stderrLines = lines);
   }
 
   /** The command line. */
