@@ -186,8 +186,10 @@ public final class NixRunner {
       throw new NixException(
           tool
               + " did not finish within "
-              + timeout.toMinutes()
-              + " min and was stopped"
+              + (timeout.toSeconds() % 60 == 0
+                  ? timeout.toMinutes() + " min"
+                  : timeout.toSeconds() + " s")
+              + " and was stopped"
               + (said.isEmpty() ? "" : "; its last words: " + tail(said)),
           e);
     } catch (CommandException e) {
