@@ -86,6 +86,16 @@ class FormatTest {
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> SigningKey.parse(broken));
     assertTrue(e.getMessage().contains("does not match"), e.getMessage());
+    // Another key's public half (a valid point, so only the check of the pair can tell).
+    byte[] other =
+        java.util.Base64.getDecoder().decode(SigningKey.generate("x").secretKeyText().substring(2));
+    byte[] swapped = java.util.Base64.getDecoder().decode(SECRET.split(":")[1]);
+    System.arraycopy(other, 32, swapped, 32, 32);
+    String mixed = "test-cache-1:" + java.util.Base64.getEncoder().encodeToString(swapped);
+    assertTrue(
+        assertThrows(IllegalArgumentException.class, () -> SigningKey.parse(mixed))
+            .getMessage()
+            .contains("does not match"));
     assertFalse(key.toString().contains(SECRET.split(":")[1]));
   }
 
