@@ -32,8 +32,13 @@ public final class ProcessTrees {
   private static final AtomicBoolean STOPPING = new AtomicBoolean();
 
   static {
-    Runtime.getRuntime()
-        .addShutdownHook(new Thread(ProcessTrees::stopAllLive, "nix-aurora-stop-programs"));
+    try {
+      Runtime.getRuntime()
+          .addShutdownHook(new Thread(ProcessTrees::stopAllLive, "nix-aurora-stop-programs"));
+    } catch (IllegalStateException e) {
+      // First used while the JVM is already shutting down: nothing may be started any more.
+      STOPPING.set(true);
+    }
   }
 
   private ProcessTrees() {}
