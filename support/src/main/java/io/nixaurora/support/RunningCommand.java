@@ -3,6 +3,7 @@ package io.nixaurora.support;
 import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.Socket;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -151,18 +152,23 @@ public final class RunningCommand {
     if (hasDeadline) {
       linger = Math.min(linger, Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
     }
-    long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(linger);
+    awaitOutput(linger);
+    rethrow(stdout.failure());
+    rethrow(stderr.failure());
+    return new CommandResult(
+        process.exitValue(), stdout.kept(), stderr.kept(), stdout.truncated(), stderr.truncated());
+  }
+
+  /** Waits at most {@code millis} for the end of both streams of an ended program. */
+  private void awaitOutput(long millis) {
+    long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
     try {
-      stdout.join(linger);
+      stdout.join(millis);
       stderr.join((until - System.nanoTime()) / 1_000_000);
     } catch (InterruptedException e) {
       // The program has ended; what was read is the answer.
       Thread.currentThread().interrupt();
     }
-    rethrow(stdout.failure());
-    rethrow(stderr.failure());
-    return new CommandResult(
-        process.exitValue(), stdout.kept(), stderr.kept(), stdout.truncated(), stderr.truncated());
   }
 
   /** A line handler's failure, surfaced on the caller's thread rather than lost with the drain. */
@@ -172,6 +178,50 @@ public final class RunningCommand {
     }
     if (failure instanceof Error e) {
       throw e;
+    }
+  }
+
+  /**
+   * Waits until the program (a server) accepts connections on {@code host:port}, for at most {@code
+   * within}; a program that ends first, or does not listen in time, is stopped.
+   *
+   * @throws CommandException.NotStarted naming the address, with what the program printed on stderr
+   * @throws CommandException.Interrupted when this thread was interrupted (the program is stopped)
+   */
+  public void awaitListening(String host, int port, Duration within) throws CommandException {
+    long deadline = System.nanoTime() + within.toNanos();
+    while (true) {
+      try (Socket s = new Socket(host, port)) {
+        return;
+      } catch (IOException e) {
+        boolean ended = !process.isAlive();
+        if (ended || System.nanoTime() > deadline) {
+          stop();
+          awaitOutput(OUTPUT_LINGER.toMillis()); // its last words say why
+          throw new CommandException.NotStarted(
+              command.program()
+                  + (ended ? " ended before it listened on " : " did not listen on ")
+                  + host
+                  + ":"
+                  + port
+                  + " within "
+                  + seconds(within)
+                  + ": "
+                  + (new String(stdout.kept(), java.nio.charset.StandardCharsets.UTF_8)
+                          + new String(stderr.kept(), java.nio.charset.StandardCharsets.UTF_8))
+                      .strip(),
+              false,
+              e);
+        }
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        stop();
+        Thread.currentThread().interrupt();
+        throw new CommandException.Interrupted(
+            command.program() + " was interrupted and stopped", stderr.kept(), e);
+      }
     }
   }
 

@@ -183,6 +183,24 @@ class CommandIT {
   }
 
   @Test
+  void aServerThatEndsBeforeItListensIsReportedWithWhatItSaid() throws Exception {
+    int port;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      port = s.getLocalPort(); // free again: nothing listens there
+    }
+    RunningCommand server =
+        Command.of(List.of("/bin/bash", "-c", "echo cannot bind >&2; exit 1")).start();
+    int p = port;
+    CommandException.NotStarted e =
+        assertThrows(
+            CommandException.NotStarted.class,
+            () -> server.awaitListening("127.0.0.1", p, Duration.ofMinutes(1)));
+    assertTrue(
+        e.getMessage().contains("ended before it listened on 127.0.0.1:" + p), e.getMessage());
+    assertTrue(e.getMessage().contains("cannot bind"), e.getMessage());
+  }
+
+  @Test
   void aMissingProgramIsNotStartedWithItsName() {
     CommandException.NotStarted e =
         assertThrows(
