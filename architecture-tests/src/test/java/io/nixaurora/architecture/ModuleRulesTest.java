@@ -19,6 +19,8 @@ import com.tngtech.archunit.lang.ArchCondition;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.ConditionEvents;
 import com.tngtech.archunit.lang.SimpleConditionEvent;
+import io.nixaurora.support.Command;
+import io.nixaurora.support.RunningCommand;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -224,10 +226,10 @@ class ModuleRulesTest {
           .callMethod(Runtime.class, "halt", int.class)
           .because("docs/STYLE.md: no System.exit outside the CLI's main");
 
-  static final ArchRule ONLY_NIX_LOCAL_SUBMIT_CLI_AND_CLI_START_PROCESSES =
+  static final ArchRule ONLY_SUPPORT_AND_THE_TCK_START_PROCESSES =
       noClasses()
           .that()
-          .resideOutsideOfPackages(NIX_LOCAL, SUBMIT_CLI, CLI, TCK)
+          .resideOutsideOfPackages(SUPPORT, TCK)
           .should()
           .dependOnClassesThat()
           .areAssignableTo(ProcessBuilder.class)
@@ -239,9 +241,20 @@ class ModuleRulesTest {
                       call.getTargetOwner().isEquivalentTo(Runtime.class)
                           && call.getName().equals("exec")))
           .because(
+              "every program runs through support's Command (timeout, output drained, process"
+                  + " tree stopped); the tck, which may use only the JDK, runs a provider's init"
+                  + " command as Thermos does");
+
+  static final ArchRule ONLY_NIX_LOCAL_SUBMIT_CLI_AND_CLI_RUN_PROGRAMS =
+      noClasses()
+          .that()
+          .resideOutsideOfPackages(SUPPORT, NIX_LOCAL, SUBMIT_CLI, CLI)
+          .should()
+          .dependOnClassesThat()
+          .belongToAnyOf(Command.class, RunningCommand.class)
+          .because(
               "Nix runs through NixRunner in nix-local; the cli submitter runs the aurora client;"
-                  + " the cli runs jobs locally; the tck runs a provider's init command as Thermos"
-                  + " does");
+                  + " the cli runs jobs locally");
 
   static final ArchRule NO_STATIC_MUTABLE_STATE =
       noFields()
@@ -271,8 +284,13 @@ class ModuleRulesTest {
   }
 
   @Test
-  void onlyNixLocalTheAuroraClientSubmitterAndTheCliStartProcesses() {
-    ONLY_NIX_LOCAL_SUBMIT_CLI_AND_CLI_START_PROCESSES.check(classes);
+  void onlySupportAndTheTckStartProcesses() {
+    ONLY_SUPPORT_AND_THE_TCK_START_PROCESSES.check(classes);
+  }
+
+  @Test
+  void onlyNixLocalTheAuroraClientSubmitterAndTheCliRunPrograms() {
+    ONLY_NIX_LOCAL_SUBMIT_CLI_AND_CLI_RUN_PROGRAMS.check(classes);
   }
 
   @Test

@@ -27,8 +27,13 @@ class RulesCatchViolationsTest {
 
   @Test
   void startingProcessesIsCaught() {
+    assertViolation(ModuleRulesTest.ONLY_SUPPORT_AND_THE_TCK_START_PROCESSES, "ProcessBuilder");
+  }
+
+  @Test
+  void runningProgramsIsCaught() {
     assertViolation(
-        ModuleRulesTest.ONLY_NIX_LOCAL_SUBMIT_CLI_AND_CLI_START_PROCESSES, "ProcessBuilder");
+        ModuleRulesTest.ONLY_NIX_LOCAL_SUBMIT_CLI_AND_CLI_RUN_PROGRAMS, "support.Command");
   }
 
   @Test

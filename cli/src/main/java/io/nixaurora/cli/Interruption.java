@@ -1,11 +1,10 @@
 package io.nixaurora.cli;
 
+import io.nixaurora.support.ProcessTrees;
 import java.io.PrintWriter;
-import java.util.List;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import javax.inject.Inject;
 import javax.inject.Singleton;
 
@@ -15,16 +14,16 @@ import javax.inject.Singleton;
  * whether the submission may have reached the scheduler.
  *
  * <p>The JVM turns the signal into a shutdown; {@link Main} runs {@link #onShutdown} as a shutdown
- * hook. The modules that start programs (nix-local for Nix, the cli submitter for the aurora
- * client) stop their own process trees in their own hooks; this one waits for every child of the
- * JVM to end (and kills what is left after a bounded wait), lets the command unwind so its cleanup
- * runs, then prints the line. The exit code stays the JVM's: 130 for SIGINT, 143 for SIGTERM.
+ * hook. Support's process runner stops the process tree of every program it started (Nix, the
+ * aurora client) in its own hook; this one waits for every child of the JVM to end (and kills what
+ * is left after a bounded wait), lets the command unwind so its cleanup runs, then prints the line.
+ * The exit code stays the JVM's: 130 for SIGINT, 143 for SIGTERM.
  */
 @Singleton
 public final class Interruption {
 
   /** How long the children get to end before they are killed. */
-  private static final long CHILDREN_WAIT_SECONDS = 15;
+  private static final Duration CHILDREN_WAIT = Duration.ofSeconds(15);
 
   /** How long the command gets to unwind (remove its temporary files) after its children ended. */
   private static final long UNWIND_WAIT_SECONDS = 5;
@@ -105,12 +104,7 @@ public final class Interruption {
     }
     // The backends' own hooks are stopping their process trees at the same time; whatever of the
     // JVM's children is still there is waited for, then killed, so the line below is true.
-    List<ProcessHandle> tree = ProcessHandle.current().descendants().toList();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(CHILDREN_WAIT_SECONDS);
-    for (ProcessHandle h : tree) {
-      awaitExit(h, deadline);
-    }
-    tree.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+    ProcessTrees.awaitOrKill(ProcessHandle.current().descendants().toList(), CHILDREN_WAIT);
     boolean clean;
     try {
       clean = unwound.await(UNWIND_WAIT_SECONDS, TimeUnit.SECONDS);
@@ -126,19 +120,5 @@ public final class Interruption {
     line.append(state);
     err.println(line);
     err.flush();
-  }
-
-  private static void awaitExit(ProcessHandle handle, long deadline) {
-    long left = deadline - System.nanoTime();
-    if (left <= 0 || !handle.isAlive()) {
-      return;
-    }
-    try {
-      handle.onExit().get(left, TimeUnit.NANOSECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (ExecutionException | TimeoutException e) {
-      // still running: killed below
-    }
   }
 }

@@ -1,20 +1,23 @@
 package io.nixaurora.cli;
 
-import java.io.BufferedReader;
+import io.nixaurora.support.Command;
+import io.nixaurora.support.CommandException;
+import io.nixaurora.support.ProcessTrees;
+import io.nixaurora.support.RunningCommand;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * Runs a task on this machine the way the Thermos runner does (docs/aurora-spec.md §7): each
@@ -29,7 +32,7 @@ final class TaskRunner {
   static final int RUN_LIMIT = 100;
 
   /** How long processes get between SIGTERM and SIGKILL. */
-  private static final long KILL_GRACE_MILLIS = 3000;
+  private static final Duration KILL_GRACE = Duration.ofSeconds(3);
 
   enum State {
     WAITING,
@@ -52,7 +55,7 @@ final class TaskRunner {
     int failures;
     int runs;
     long lastStart = Long.MIN_VALUE;
-    java.lang.Process process;
+    RunningCommand process;
 
     Run(ThermosPlan.Proc proc) {
       this.proc = proc;
@@ -82,7 +85,13 @@ final class TaskRunner {
   private final PrintWriter err;
   private final Map<String, Run> runs = new LinkedHashMap<>();
   private final LinkedBlockingQueue<Exit> exits = new LinkedBlockingQueue<>();
-  private final List<Thread> pumps = new ArrayList<>();
+
+  /** Every process started, to wait for the end of its output. */
+  private final List<RunningCommand> started = new ArrayList<>();
+
+  /** The Thermos-style log files being written, closed once the output has ended. */
+  private final List<OutputStream> logFiles = new ArrayList<>();
+
   private final int width;
   private final boolean quiet;
   private volatile boolean stopping;
@@ -123,13 +132,7 @@ final class TaskRunner {
       stopAll();
       return Outcome.INTERRUPTED;
     } finally {
-      for (Thread t : pumps) {
-        try {
-          t.join(1000);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }
+      finishOutput();
     }
   }
 
@@ -222,38 +225,29 @@ final class TaskRunner {
   private void start(Run r) throws InterruptedException {
     r.runs++;
     r.lastStart = System.currentTimeMillis();
-    ProcessBuilder pb = new ProcessBuilder("/bin/bash", "-c", cmdlines.get(r.proc.name()));
-    pb.directory(sandbox.toFile());
-    pb.environment().clear();
-    pb.environment().putAll(environment);
-    pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
     Path logs = sandbox.resolve(".logs").resolve(r.proc.name()).resolve(String.valueOf(r.runs - 1));
+    String prefix = String.format("%-" + width + "s | ", r.proc.name());
     try {
       Files.createDirectories(logs);
-      r.process = pb.start();
-    } catch (IOException e) {
+      Command command =
+          Command.of(List.of("/bin/bash", "-c", cmdlines.get(r.proc.name())))
+              .inDirectory(sandbox)
+              .withOnlyEnvironment(environment)
+              .withGrace(KILL_GRACE)
+              .withOutputLimit(0) // printed and logged as it comes, not kept
+              .onStdoutLine(printer(prefix, out, logFile(logs.resolve("stdout"))))
+              .onStderrLine(printer(prefix, err, logFile(logs.resolve("stderr"))));
+      r.process = command.start();
+    } catch (IOException | CommandException.NotStarted e) {
       note(r.proc.name() + ": cannot start /bin/bash: " + e.getMessage());
       r.state = State.FAILED;
       r.failures++;
       return;
     }
+    started.add(r.process);
     r.state = State.RUNNING;
     note("starting " + r.proc.name() + (r.runs > 1 ? " (run " + r.runs + ")" : ""));
-    pump(r, r.process.getInputStream(), out, logs.resolve("stdout"));
-    pump(r, r.process.getErrorStream(), err, logs.resolve("stderr"));
-    java.lang.Process p = r.process;
-    Thread waiter =
-        new Thread(
-            () -> {
-              try {
-                exits.put(new Exit(r, p.waitFor()));
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-              }
-            },
-            "wait-" + r.proc.name());
-    waiter.setDaemon(true);
-    waiter.start();
+    r.process.onExit().thenAccept(code -> exits.add(new Exit(r, code)));
   }
 
   private void exited(Exit exit) {
@@ -311,22 +305,8 @@ final class TaskRunner {
     if (running.isEmpty()) {
       return;
     }
+    ProcessTrees.stopAll(running.stream().map(r -> r.process).toList());
     for (Run r : running) {
-      r.process.descendants().forEach(ProcessHandle::destroy);
-      r.process.destroy();
-    }
-    long deadline = System.currentTimeMillis() + KILL_GRACE_MILLIS;
-    for (Run r : running) {
-      java.lang.Process p = r.process;
-      try {
-        if (!p.waitFor(Math.max(1, deadline - System.currentTimeMillis()), TimeUnit.MILLISECONDS)) {
-          p.descendants().forEach(ProcessHandle::destroyForcibly);
-          p.destroyForcibly();
-        }
-      } catch (InterruptedException e) {
-        p.descendants().forEach(ProcessHandle::destroyForcibly);
-        p.destroyForcibly();
-      }
       if (r.state == State.RUNNING) {
         r.state = State.KILLED;
       }
@@ -335,31 +315,51 @@ final class TaskRunner {
     }
   }
 
-  private void pump(Run r, InputStream stream, PrintWriter sink, Path log) {
-    String prefix = String.format("%-" + width + "s | ", r.proc.name());
-    Thread t =
-        new Thread(
-            () -> {
-              try (BufferedReader reader =
-                      new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8));
-                  OutputStream file = Files.newOutputStream(log)) {
-                String line;
-                while ((line = reader.readLine()) != null) {
-                  file.write((line + "\n").getBytes(StandardCharsets.UTF_8));
-                  file.flush();
-                  synchronized (sink) {
-                    sink.println(prefix + line);
-                    sink.flush();
-                  }
-                }
-              } catch (IOException e) {
-                // the process went away; its output ends here
-              }
-            },
-            "output-" + r.proc.name());
-    t.setDaemon(true);
-    t.start();
-    pumps.add(t);
+  private OutputStream logFile(Path log) throws IOException {
+    OutputStream file = Files.newOutputStream(log);
+    logFiles.add(file);
+    return file;
+  }
+
+  /** Each line to the log file and, with the process's name in front, to {@code sink}. */
+  private Consumer<String> printer(String prefix, PrintWriter sink, OutputStream file) {
+    boolean[] logging = {true};
+    return line -> {
+      if (logging[0]) {
+        try {
+          file.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+          file.flush();
+        } catch (IOException e) {
+          // A full disk ends the log, not the output on the console.
+          logging[0] = false;
+          note(prefix.strip() + " cannot write its log: " + e.getMessage());
+        }
+      }
+      synchronized (sink) {
+        sink.println(prefix + line);
+        sink.flush();
+      }
+    };
+  }
+
+  /** Waits for the end of every process's output (all have ended), then closes the logs. */
+  private void finishOutput() {
+    for (RunningCommand c : started) {
+      try {
+        c.await();
+      } catch (CommandException e) {
+        // Only an interrupt gets here (it stopped an already stopped tree): the output read so
+        // far has been printed and logged.
+        Thread.currentThread().interrupt();
+      }
+    }
+    for (OutputStream file : logFiles) {
+      try {
+        file.close();
+      } catch (IOException e) {
+        note("cannot close a log file: " + e.getMessage());
+      }
+    }
   }
 
   private void note(String message) {

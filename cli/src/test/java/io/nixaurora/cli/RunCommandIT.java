@@ -87,14 +87,27 @@ class RunCommandIT {
     assertTrue(
         Files.isSymbolicLink(Path.of(sandbox.group(1), ".gc/hello_world")),
         "init rooted the closure");
+    // The run's hello_world.py, found among this JVM's own descendants (never the machine's
+    // other processes: another test or user may run the same example).
+    List<ProcessHandle> started = ourProcessesRunning("hello_world.py");
+    assertFalse(started.isEmpty(), "no hello_world.py among this JVM's processes");
     command.interrupt(); // what the Ctrl-C hook does
     command.join(15_000);
     assertFalse(command.isAlive());
     assertEquals(130, code.get(), err.toString());
     assertTrue(err.toString().contains("stopped hello_world"), err.toString());
-    Process ps = new ProcessBuilder("pgrep", "-f", "hello_world.py").start();
-    assertTrue(
-        new String(ps.getInputStream().readAllBytes()).isBlank(), "hello_world.py still runs");
+    for (ProcessHandle p : started) {
+      assertFalse(p.isAlive(), "hello_world.py (pid " + p.pid() + ") still runs");
+    }
+    assertEquals(List.of(), ourProcessesRunning("hello_world.py"), "hello_world.py still runs");
+  }
+
+  /** The descendants of this JVM whose command line names {@code what}. */
+  private static List<ProcessHandle> ourProcessesRunning(String what) {
+    return ProcessHandle.current()
+        .descendants()
+        .filter(p -> p.info().commandLine().orElse("").contains(what))
+        .toList();
   }
 
   @Test

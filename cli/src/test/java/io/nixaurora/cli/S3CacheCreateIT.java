@@ -6,12 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nixaurora.support.Command;
+import io.nixaurora.support.RunningCommand;
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -39,7 +42,7 @@ class S3CacheCreateIT {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir Path tmp;
-  private Process s3proxy;
+  private RunningCommand s3proxy;
   private int port;
 
   @BeforeEach
@@ -65,28 +68,18 @@ class S3CacheCreateIT {
             "jclouds.filesystem.basedir=" + data,
             ""));
     s3proxy =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m",
-                "-jar",
-                jar.toString(),
-                "--properties",
-                props.toString())
-            .redirectErrorStream(true)
-            .redirectOutput(tmp.resolve("s3proxy.log").toFile())
+        Command.of(
+                List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Xmx256m",
+                    "-jar",
+                    jar.toString(),
+                    "--properties",
+                    props.toString()))
+            .withOutputLimit(1 << 20)
+            .withGrace(Duration.ofSeconds(10))
             .start();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (true) {
-      try (Socket s = new Socket("127.0.0.1", port)) {
-        break;
-      } catch (IOException e) {
-        if (!s3proxy.isAlive() || System.nanoTime() > deadline) {
-          throw new IOException(
-              "S3Proxy did not start: " + Files.readString(tmp.resolve("s3proxy.log")), e);
-        }
-        Thread.sleep(100);
-      }
-    }
+    s3proxy.awaitListening("127.0.0.1", port, Duration.ofSeconds(60));
     try (S3Client c =
         S3Client.builder()
             .region(Region.US_EAST_1)
@@ -108,10 +101,7 @@ class S3CacheCreateIT {
   void stop() throws Exception {
     System.clearProperty("aws.accessKeyId");
     System.clearProperty("aws.secretAccessKey");
-    s3proxy.destroy();
-    if (!s3proxy.waitFor(10, TimeUnit.SECONDS)) {
-      s3proxy.destroyForcibly();
-    }
+    s3proxy.stop();
   }
 
   @Test

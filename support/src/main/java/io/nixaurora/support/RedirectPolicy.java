@@ -2,7 +2,6 @@ package io.nixaurora.support;
 
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -85,38 +84,23 @@ public final class RedirectPolicy {
 
   /** Why a redirect from {@code from} to {@code to} is refused, or null when it is allowed. */
   static String whyRefused(URI from, URI to) {
-    String fromScheme = lower(from.getScheme());
-    String toScheme = lower(to.getScheme());
+    String fromScheme = HostCredentials.lower(from.getScheme());
+    String toScheme = HostCredentials.lower(to.getScheme());
     if (fromScheme.equals("https") && toScheme.equals("http")) {
       return "it downgrades https to plain http";
     }
     if (!fromScheme.equals(toScheme)) {
       return "it changes the scheme";
     }
-    if (!lower(from.getHost()).equals(lower(to.getHost()))) {
+    if (!HostCredentials.lower(from.getHost()).equals(HostCredentials.lower(to.getHost()))) {
       return "it leads to another host";
     }
-    if (port(from) != port(to)) {
+    if (HostCredentials.port(from) != HostCredentials.port(to)) {
       return "it leads to another port";
     }
     if (to.getRawUserInfo() != null && !to.getRawUserInfo().equals(from.getRawUserInfo())) {
       return "it names other user info";
     }
     return null;
-  }
-
-  private static String lower(String s) {
-    return s == null ? "" : s.toLowerCase(Locale.ROOT);
-  }
-
-  private static int port(URI u) {
-    if (u.getPort() >= 0) {
-      return u.getPort();
-    }
-    return switch (lower(u.getScheme())) {
-      case "https" -> 443;
-      case "http" -> 80;
-      default -> -1;
-    };
   }
 }

@@ -1,9 +1,11 @@
 package io.nixaurora.submit.cli;
 
 import io.nixaurora.api.SubmitException;
-import java.io.File;
+import io.nixaurora.support.Command;
+import io.nixaurora.support.CommandException;
+import io.nixaurora.support.CommandResult;
+import io.nixaurora.support.Executables;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,9 +17,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Runs the {@code aurora} client once: finds the executable, hands it the job configuration in a
@@ -36,19 +38,19 @@ final class AuroraClient {
   private static final Duration TERMINATION_GRACE = Duration.ofSeconds(2);
 
   /**
-   * The clients this JVM is running, with their private directories. When the JVM shuts down
-   * (SIGINT or SIGTERM to it alone) a hook stops each client's process tree and removes its
-   * directory, and no client is started afterwards. Static because a shutdown hook is: there is one
-   * JVM to outlive.
+   * The private directories of the clients this JVM is running. When the JVM shuts down (SIGINT or
+   * SIGTERM to it alone) support's runner stops each client's process tree and a hook removes the
+   * directories (the job configuration in them must not outlive the run). Static because a shutdown
+   * hook is: there is one JVM to outlive.
    */
-  private static final Map<Process, Path> LIVE = new ConcurrentHashMap<>();
-
-  // Set once, by the shutdown hook; read and set under LIVE's lock.
-  private static final AtomicBoolean STOPPING = new AtomicBoolean();
+  private static final Set<Path> LIVE_DIRECTORIES = ConcurrentHashMap.newKeySet();
 
   static {
     Runtime.getRuntime()
-        .addShutdownHook(new Thread(AuroraClient::stopAll, "nix-aurora-stop-aurora-client"));
+        .addShutdownHook(
+            new Thread(
+                () -> LIVE_DIRECTORIES.forEach(AuroraClient::deleteRecursively),
+                "nix-aurora-remove-aurora-client-files"));
   }
 
   private final String binary;
@@ -109,6 +111,7 @@ final class AuroraClient {
       throw new SubmitException(
           1, "cannot make a private temporary directory in " + tempRoot + ": " + e.getMessage(), e);
     }
+    LIVE_DIRECTORIES.add(dir);
     try {
       List<String> argv = new ArrayList<>();
       argv.add(executable.toString());
@@ -122,44 +125,31 @@ final class AuroraClient {
         argv.add(file.toString());
         command = command + " " + file;
       }
-      Path out = dir.resolve("stdout");
-      Path err = dir.resolve("stderr");
-      ProcessBuilder pb = new ProcessBuilder(argv);
-      pb.environment().putAll(environment);
-      pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-      // Files, not pipes: a hung client's children cannot block us on a pipe they keep open.
-      pb.redirectOutput(out.toFile());
-      pb.redirectError(err.toFile());
-      Process process;
-      synchronized (LIVE) {
-        if (STOPPING.get()) {
+      Command client =
+          Command.of(argv)
+              .withEnvironment(environment)
+              .withTimeout(timeout)
+              .withGrace(TERMINATION_GRACE);
+      CommandResult result;
+      try {
+        result = client.run();
+      } catch (CommandException.NotStarted e) {
+        if (e.shuttingDown()) {
           throw new SubmitException(
               EXIT_INTERRUPTED, "interrupted before `" + command + "` was started");
         }
-        try {
-          process = pb.start();
-        } catch (IOException e) {
-          throw new SubmitException(
-              EXIT_NOT_FOUND,
-              "cannot run the aurora client " + executable + ": " + e.getMessage(),
-              e);
-        }
-        LIVE.put(process, dir);
-      }
-      boolean finished;
-      try {
-        finished = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      } catch (InterruptedException e) {
-        destroyTree(process);
-        LIVE.remove(process);
-        Thread.currentThread().interrupt();
+        throw new SubmitException(
+            EXIT_NOT_FOUND,
+            "cannot run the aurora client "
+                + executable
+                + ": "
+                + (e.getCause() == null ? e.getMessage() : e.getCause().getMessage()),
+            e);
+      } catch (CommandException.Interrupted e) {
         throw new SubmitException(
             EXIT_INTERRUPTED, "interrupted while waiting for `" + command + "`; it was stopped", e);
-      }
-      if (!finished) {
-        destroyTree(process);
-        LIVE.remove(process);
-        String partial = readText(err).strip();
+      } catch (CommandException.TimedOut e) {
+        String partial = e.partialStderr().strip();
         throw new SubmitException.Timeout(
             "`"
                 + command
@@ -167,26 +157,17 @@ final class AuroraClient {
                 + timeout.toSeconds()
                 + " s and was stopped (raise timeout_seconds if the cluster is slow)"
                 + (partial.isEmpty() ? "" : "; it had printed: " + tail(partial)));
+      } catch (CommandException e) {
+        throw new SubmitException(1, "`" + command + "`: " + e.getMessage(), e);
       }
-      LIVE.remove(process);
-      return new Run(command, process.exitValue(), readText(out), readText(err));
+      return new Run(command, result.exitCode(), result.stdoutText(), result.stderrText());
     } catch (IOException e) {
       throw new SubmitException(
           1, "cannot write the job configuration for `" + command + "`: " + e.getMessage(), e);
     } finally {
       deleteRecursively(dir);
+      LIVE_DIRECTORIES.remove(dir);
     }
-  }
-
-  /** The shutdown hook: every running client's tree stopped, its directory removed. */
-  private static void stopAll() {
-    Map<Process, Path> running;
-    synchronized (LIVE) {
-      STOPPING.set(true);
-      running = Map.copyOf(LIVE);
-    }
-    running.keySet().parallelStream().forEach(AuroraClient::destroyTree);
-    running.values().forEach(AuroraClient::deleteRecursively);
   }
 
   /** The executable to run, or a clear error naming what was looked for. */
@@ -202,16 +183,9 @@ final class AuroraClient {
       return path;
     }
     String path = environment.getOrDefault("PATH", System.getenv("PATH"));
-    if (path != null) {
-      for (String dir : path.split(":")) {
-        if (dir.isEmpty()) {
-          continue;
-        }
-        Path candidate = Path.of(dir, binary);
-        if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-          return candidate;
-        }
-      }
+    Optional<Path> found = Executables.onPath(binary, path);
+    if (found.isPresent()) {
+      return found.get();
     }
     throw notFound("no executable '" + binary + "' on PATH=" + (path == null ? "" : path));
   }
@@ -222,46 +196,6 @@ final class AuroraClient {
         "cannot find the aurora client: "
             + what
             + " (install the Aurora client or set the cli submitter's aurora_binary)");
-  }
-
-  /**
-   * Stops the client and everything it started: SIGTERM first so the client can clean up, SIGKILL
-   * for whatever is left after a short grace period.
-   */
-  private static void destroyTree(Process process) {
-    // Take the descendants before the parent dies: orphans are no longer its descendants.
-    List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
-    tree.add(0, process.toHandle());
-    tree.forEach(ProcessHandle::destroy);
-    long deadline = System.nanoTime() + TERMINATION_GRACE.toNanos();
-    for (ProcessHandle handle : tree) {
-      long left = deadline - System.nanoTime();
-      if (left > 0) {
-        try {
-          handle.onExit().get(left, TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          break;
-        } catch (java.util.concurrent.ExecutionException
-            | java.util.concurrent.TimeoutException e) {
-          // still alive: killed below
-        }
-      }
-    }
-    tree.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
-  }
-
-  private static String readText(Path file) {
-    try {
-      return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
-    } catch (IOException e) {
-      // Malformed UTF-8 or a vanished file: fall back to the raw bytes, decoded leniently.
-      try {
-        return new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
-      } catch (IOException again) {
-        return "";
-      }
-    }
   }
 
   /** The end of a long text: errors come last. */

@@ -4,8 +4,10 @@ import io.nixaurora.api.SubmitException;
 import io.nixaurora.api.event.EventListener;
 import io.nixaurora.api.event.LogEvent;
 import io.nixaurora.support.BoundedHttp;
+import io.nixaurora.support.HostCredentials;
 import io.nixaurora.support.Netrc;
 import io.nixaurora.support.RedirectPolicy;
+import io.nixaurora.support.RetryPolicy;
 import io.nixaurora.support.SafeText;
 import io.nixaurora.support.Urls;
 import java.io.IOException;
@@ -102,11 +104,10 @@ final class SchedulerClient {
   TJsonReply.Struct call(String method, TJson.Struct args, boolean retryTransportErrors)
       throws SubmitException, OutcomeUnknown {
     byte[] body = TJson.call(method, 0, args);
-    long deadline = System.nanoTime() + retryBudget.toNanos();
-    Duration delay = FIRST_DELAY;
+    RetryPolicy.Retries retries =
+        RetryPolicy.within(retryBudget).backoff(FIRST_DELAY, MAX_DELAY).start();
     String lastProblem;
     int refused = 0;
-    long start = System.nanoTime();
     while (true) {
       HttpResponse<byte[]> response;
       try {
@@ -135,7 +136,9 @@ final class SchedulerClient {
             && !(e instanceof java.net.http.HttpConnectTimeoutException)) {
           // Nothing listens there: a scheduler restarting comes back in seconds, a wrong address
           // never does. Retry briefly and say so, rather than for the whole retry budget.
-          if (++refused >= CONNECT_ATTEMPTS || System.nanoTime() + delay.toNanos() > deadline) {
+          Optional<Duration> pause =
+              ++refused >= CONNECT_ATTEMPTS ? Optional.empty() : retries.next();
+          if (pause.isEmpty()) {
             throw new SubmitException.Network(
                 method
                     + ": cannot connect to the scheduler at "
@@ -144,7 +147,7 @@ final class SchedulerClient {
                     + refused
                     + (refused == 1 ? " time" : " times")
                     + " in "
-                    + Duration.ofNanos(System.nanoTime() - start).toMillis() / 100 / 10.0
+                    + retries.elapsed().toMillis() / 100 / 10.0
                     + " s)",
                 e);
           }
@@ -154,13 +157,13 @@ final class SchedulerClient {
                       + ": cannot connect to the scheduler at "
                       + shownBase()
                       + " (connection refused); retrying in "
-                      + delay.toMillis()
+                      + pause.get().toMillis()
                       + " ms"));
-          delay = sleep(delay, method);
+          sleep(pause.get(), method);
           continue;
         }
         lastProblem = problem;
-        delay = pause(deadline, delay, method, lastProblem);
+        pause(retries, method, lastProblem);
         continue;
       }
       int status = response.statusCode();
@@ -179,7 +182,7 @@ final class SchedulerClient {
       }
       if (status == 503) {
         lastProblem = "HTTP 503 from " + uri + " (no leading scheduler)";
-        delay = pause(deadline, delay, method, lastProblem);
+        pause(retries, method, lastProblem);
         continue;
       }
       if (status != 200) {
@@ -205,7 +208,7 @@ final class SchedulerClient {
       }
       if (Responses.is(reply, AuroraApi.ResponseCode.ERROR_TRANSIENT)) {
         lastProblem = "ERROR_TRANSIENT: " + Responses.details(reply);
-        delay = pause(deadline, delay, method, lastProblem);
+        pause(retries, method, lastProblem);
         continue;
       }
       return reply;
@@ -213,10 +216,10 @@ final class SchedulerClient {
   }
 
   /** Waits before the next try, or gives up when the budget would be exceeded. */
-  private Duration pause(long deadline, Duration delay, String method, String problem)
+  private void pause(RetryPolicy.Retries retries, String method, String problem)
       throws SubmitException {
-    long now = System.nanoTime();
-    if (now + delay.toNanos() > deadline) {
+    Optional<Duration> delay = retries.next();
+    if (delay.isEmpty()) {
       throw new SubmitException.Timeout(
           method
               + ": gave up after the retry budget of "
@@ -225,33 +228,23 @@ final class SchedulerClient {
               + problem);
     }
     // A warning, not debug: retries can last the whole budget, and silence looks like a hang.
-    events.on(LogEvent.warn(method + ": " + problem + "; retrying in " + delay.toMillis() + " ms"));
-    return sleep(delay, method);
+    events.on(
+        LogEvent.warn(method + ": " + problem + "; retrying in " + delay.get().toMillis() + " ms"));
+    sleep(delay.get(), method);
   }
 
-  /** Sleeps {@code delay} and returns the next, doubled up to {@link #MAX_DELAY}. */
-  private static Duration sleep(Duration delay, String method) throws SubmitException {
+  private static void sleep(Duration delay, String method) throws SubmitException {
     try {
       Thread.sleep(delay.toMillis());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new SubmitException.Network(method + ": interrupted while waiting to retry", e);
     }
-    Duration next = delay.multipliedBy(2);
-    return next.compareTo(MAX_DELAY) > 0 ? MAX_DELAY : next;
   }
 
   /** The scheduler's URL as it may be shown (no password). */
   private String shownBase() {
     return Urls.shown(base);
-  }
-
-  /** Whether {@code uri} is on the scheduler's own scheme, host and port. */
-  private boolean ownHost(URI uri) {
-    return uri.getScheme().equalsIgnoreCase(base.getScheme())
-        && uri.getHost() != null
-        && uri.getHost().equalsIgnoreCase(base.getHost())
-        && uri.getPort() == base.getPort();
   }
 
   private HttpResponse<byte[]> post(URI target, byte[] body)
@@ -265,12 +258,12 @@ final class SchedulerClient {
               .header("Accept", CONTENT_TYPE)
               .header("User-Agent", "nix-aurora")
               .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-      if (ownHost(uri)) {
-        // Configured or netrc credentials belong to the scheduler's host, never to another one.
-        credentials
-            .apply(uri.getHost())
-            .ifPresent(c -> request.header("Authorization", c.basicAuthorization()));
-      }
+      // Configured or netrc credentials belong to the scheduler's origin, never to another one.
+      URI to = uri;
+      credentials
+          .apply(base.getHost())
+          .flatMap(c -> HostCredentials.forOrigin(base, c).authorizationFor(to))
+          .ifPresent(a -> request.header("Authorization", a));
       HttpResponse<byte[]> response;
       try {
         // The request timeout covers the whole answer, not only its headers.

@@ -4,11 +4,11 @@ import io.nixaurora.api.JobKey;
 import io.nixaurora.api.SubmitException;
 import io.nixaurora.api.event.EventListener;
 import io.nixaurora.api.event.LogEvent;
+import io.nixaurora.support.HostCredentials;
 import io.nixaurora.support.Netrc;
 import io.nixaurora.support.Urls;
 import java.io.IOException;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -68,29 +68,12 @@ final class SchedulerLocator {
     }
     // User info in the URL (http://user:pass@host) is the credentials, as for the aurora client's
     // requests; it is taken out of the URL so that no URL shown carries the password.
-    Optional<Netrc.Credentials> fromUrl = Optional.empty();
-    if (base.getRawUserInfo() != null) {
-      String info = base.getUserInfo();
-      int colon = info.indexOf(':');
-      fromUrl =
-          Optional.of(
-              colon < 0
-                  ? new Netrc.Credentials(info, "")
-                  : new Netrc.Credentials(info.substring(0, colon), info.substring(colon + 1)));
-      try {
-        base =
-            new URI(
-                base.getScheme(),
-                null,
-                base.getHost(),
-                base.getPort(),
-                base.getPath(),
-                base.getQuery(),
-                base.getFragment());
-      } catch (URISyntaxException e) {
-        throw new SubmitException.InvalidConfiguration(
-            "submitter setting scheduler_uri: not a URL: " + Urls.shown(base));
-      }
+    Optional<Netrc.Credentials> fromUrl = HostCredentials.fromUserInfo(base);
+    try {
+      base = HostCredentials.withoutUserInfo(base);
+    } catch (IllegalArgumentException e) {
+      throw new SubmitException.InvalidConfiguration(
+          "submitter setting scheduler_uri: not a URL: " + Urls.shown(base));
     }
     Optional<Netrc.Credentials> urlCredentials = fromUrl;
     if (!base.getPath().endsWith("/")) {

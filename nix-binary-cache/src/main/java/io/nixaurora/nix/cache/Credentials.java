@@ -1,7 +1,9 @@
 package io.nixaurora.nix.cache;
 
+import io.nixaurora.support.HostCredentials;
 import io.nixaurora.support.Netrc;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
@@ -27,6 +29,11 @@ public final class Credentials {
   /** The {@code Authorization} header value (HTTP Basic). */
   String basicAuthorization() {
     return new Netrc.Credentials(login, password).basicAuthorization();
+  }
+
+  /** These credentials bound to the origin of {@code url}: sent nowhere else. */
+  HostCredentials forOrigin(URI url) {
+    return HostCredentials.forOrigin(url, new Netrc.Credentials(login, password));
   }
 
   /**

@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nixaurora.api.CacheException;
 import io.nixaurora.support.BoundedHttp;
+import io.nixaurora.support.HostCredentials;
 import io.nixaurora.support.NetworkErrors;
 import io.nixaurora.support.RedirectPolicy;
+import io.nixaurora.support.RetryPolicy;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,7 +29,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.concurrent.ThreadLocalRandom;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
@@ -47,7 +48,9 @@ import javax.net.ssl.X509TrustManager;
  */
 public final class HttpTarget implements BinaryCacheTarget {
 
-  private static final int ATTEMPTS = 5;
+  /** 5 tries, 200 ms doubled up to 5 s between them, with jitter (parallel uploads). */
+  private static final RetryPolicy RETRIES = RetryPolicy.attempts(5).withJitter();
+
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
   private static final Duration SMALL_REQUEST_TIMEOUT = Duration.ofSeconds(60);
   private static final int CONCURRENCY = 16;
@@ -62,26 +65,30 @@ public final class HttpTarget implements BinaryCacheTarget {
   /** The cache's root without user info: credentials travel in the Authorization header. */
   private final URI root;
 
-  private final Optional<String> authorization;
+  /** Sent only to the cache's own scheme, host and port. */
+  private final Optional<HostCredentials> credentials;
+
   private final HttpClient client;
   private final StagingDirectory staging = new StagingDirectory();
 
   /**
-   * @param credentials sent as HTTP Basic authentication with every request
+   * @param credentials sent as HTTP Basic authentication with every request to the cache's own
+   *     scheme, host and port, and to nothing else
    */
   public HttpTarget(CacheUrl url, Optional<Credentials> credentials) {
     if (url.isFile() || url.isS3()) {
       throw new IllegalArgumentException(url + " is not an HTTP cache");
     }
     this.url = url;
-    Optional<Credentials> creds = credentials;
-    String userInfo = url.base().getUserInfo();
-    if (creds.isEmpty() && userInfo != null && userInfo.contains(":")) {
-      int c = userInfo.indexOf(':');
-      creds = Optional.of(new Credentials(userInfo.substring(0, c), userInfo.substring(c + 1)));
-    }
-    this.authorization = creds.map(Credentials::basicAuthorization);
+    // Else the URL's user info, when it names a password (a bare user is a netrc lookup's job).
+    Optional<Credentials> creds =
+        credentials.or(
+            () ->
+                HostCredentials.fromUserInfo(url.base())
+                    .filter(c -> url.base().getUserInfo().contains(":"))
+                    .map(c -> new Credentials(c.login(), c.password())));
     this.root = URI.create(url.substituterUrl());
+    this.credentials = creds.map(c -> c.forOrigin(root));
     this.client =
         HttpClient.newBuilder()
             .connectTimeout(CONNECT_TIMEOUT)
@@ -141,24 +148,21 @@ public final class HttpTarget implements BinaryCacheTarget {
   }
 
   private HttpRequest.Builder request(String key, Duration timeout) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(uri(key)).timeout(timeout);
-    authorization.ifPresent(a -> b.header("Authorization", a));
+    URI uri = uri(key);
+    HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(timeout);
+    credentials.flatMap(c -> c.authorizationFor(uri)).ifPresent(a -> b.header("Authorization", a));
     return b;
   }
 
   /**
    * {@code request} sent to {@code next}: the credentials only when {@code next} is the cache's own
-   * host and port (RedirectPolicy allows nothing else, this keeps it so if it ever does).
+   * scheme, host and port (RedirectPolicy allows nothing else, this keeps it so if it ever does).
    */
   private HttpRequest redirected(HttpRequest request, URI next) {
-    boolean ownHost =
-        next.getHost() != null
-            && next.getHost().equalsIgnoreCase(root.getHost())
-            && next.getPort() == root.getPort()
-            && next.getScheme().equalsIgnoreCase(root.getScheme());
-    return HttpRequest.newBuilder(request, (name, value) -> ownHost || !isAuthorization(name))
-        .uri(next)
-        .build();
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(request, (name, value) -> !isAuthorization(name)).uri(next);
+    credentials.flatMap(c -> c.authorizationFor(next)).ifPresent(a -> b.header("Authorization", a));
+    return b.build();
   }
 
   private static boolean isAuthorization(String header) {
@@ -318,8 +322,8 @@ public final class HttpTarget implements BinaryCacheTarget {
   private <T> HttpResponse<T> sendWith(
       String method, String key, HttpRequest req, Exchange<T> exchange, boolean absentOk)
       throws CacheException {
-    long backoffMillis = 200;
-    for (int attempt = 1; ; attempt++) {
+    RetryPolicy.Retries retries = RETRIES.start();
+    while (true) {
       String failure;
       IOException cause = null;
       try {
@@ -342,19 +346,19 @@ public final class HttpTarget implements BinaryCacheTarget {
         throw new CacheException(
             CacheException.Kind.NETWORK, method + " " + shown(key) + " was interrupted", e);
       }
-      if (attempt >= ATTEMPTS) {
+      Optional<Duration> pause = retries.next();
+      if (pause.isEmpty()) {
         throw new CacheException(
             cause != null ? CacheException.Kind.NETWORK : CacheException.Kind.FAILURE,
-            failure + " (after " + ATTEMPTS + " attempts)",
+            failure + " (after " + retries.attempts() + " attempts)",
             cause);
       }
       try {
-        Thread.sleep(backoffMillis + ThreadLocalRandom.current().nextLong(backoffMillis / 2 + 1));
+        Thread.sleep(pause.get().toMillis());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new CacheException(CacheException.Kind.NETWORK, failure, e);
       }
-      backoffMillis = Math.min(backoffMillis * 2, 5000);
     }
   }
 

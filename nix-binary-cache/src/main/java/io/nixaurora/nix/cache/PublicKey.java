@@ -84,7 +84,7 @@ public final class PublicKey {
   }
 
   /** RFC 8032 encoding (y little-endian, x parity in the top bit) to a JDK key. */
-  private static java.security.PublicKey toJdk(byte[] encoded) {
+  static java.security.PublicKey toJdk(byte[] encoded) {
     byte[] be = new byte[32];
     for (int i = 0; i < 32; i++) {
       be[i] = encoded[31 - i];

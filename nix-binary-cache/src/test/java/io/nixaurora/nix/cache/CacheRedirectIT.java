@@ -203,6 +203,36 @@ class CacheRedirectIT {
     CacheException scheme = assertThrows(CacheException.class, () -> push("scheme", "netrc"));
     assertTrue(scheme.getMessage().contains("changes the scheme"), scheme.getMessage());
     assertTrue(files.isEmpty());
+    // Not followed: no request (with or without the credentials) reached the redirect's target,
+    // and the only requests made went to the configured prefix, with the credentials.
+    assertTrue(requests.stream().noneMatch(r -> r.contains(" /store/")), requests.toString());
+    assertTrue(
+        requests.stream().allMatch(r -> r.contains(" /port/") || r.contains(" /scheme/")),
+        requests.toString());
+  }
+
+  @Test
+  void credentialsFromTheNetrcGoOnlyToTheHostTheyAreFor() {
+    // The netrc names only 127.0.0.1; the same server reached as localhost is another host and
+    // gets no credentials (it answers 401).
+    CacheException e =
+        assertThrows(
+            CacheException.class,
+            () -> {
+              Path netrc = dir.resolve("netrc-other");
+              Files.writeString(netrc, "machine 127.0.0.1 login pusher password s3cret\n");
+              String url = "http://localhost:" + port() + "/store";
+              Optional<Credentials> creds =
+                  BinaryCacheConfig.fromSettings(
+                          Map.of("cache_url", url, "netrc_file", netrc.toString()))
+                      .credentials();
+              assertEquals(Optional.empty(), creds);
+              try (BinaryCacheTarget t = BinaryCacheTarget.open(CacheUrl.parse(url), creds)) {
+                t.exists("nix-cache-info");
+              }
+            });
+    assertEquals(CacheException.Kind.AUTHENTICATION, e.kind(), e.getMessage());
+    assertTrue(requests.stream().allMatch(r -> r.endsWith(" null")), requests.toString());
   }
 
   @Test

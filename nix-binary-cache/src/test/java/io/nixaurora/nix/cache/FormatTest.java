@@ -86,6 +86,16 @@ class FormatTest {
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> SigningKey.parse(broken));
     assertTrue(e.getMessage().contains("does not match"), e.getMessage());
+    // Another key's public half (a valid point, so only the check of the pair can tell).
+    byte[] other =
+        java.util.Base64.getDecoder().decode(SigningKey.generate("x").secretKeyText().substring(2));
+    byte[] swapped = java.util.Base64.getDecoder().decode(SECRET.split(":")[1]);
+    System.arraycopy(other, 32, swapped, 32, 32);
+    String mixed = "test-cache-1:" + java.util.Base64.getEncoder().encodeToString(swapped);
+    assertTrue(
+        assertThrows(IllegalArgumentException.class, () -> SigningKey.parse(mixed))
+            .getMessage()
+            .contains("does not match"));
     assertFalse(key.toString().contains(SECRET.split(":")[1]));
   }
 
@@ -119,6 +129,8 @@ class FormatTest {
       jdk.update(fp.getBytes(java.nio.charset.StandardCharsets.UTF_8));
       assertArrayEquals(jdk.sign(), sig);
       PublicKey pub = key.publicKey();
+      // The public half the JDK generated is the one derived from the seed when the key is read.
+      assertEquals(pub, SigningKey.parse(key.secretKeyText()).publicKey());
       assertTrue(pub.verifies(fp, ours));
       assertFalse(pub.verifies(fp + "x", ours));
       sig[random.nextInt(64)] ^= (byte) (1 << random.nextInt(8));

@@ -1,11 +1,14 @@
 package io.nixaurora.nix.cache;
 
+import io.nixaurora.support.Command;
+import io.nixaurora.support.CommandException;
+import io.nixaurora.support.RunningCommand;
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
+import java.util.List;
 
 /** A real nginx accepting PUT (WebDAV) on a free localhost port, for HTTP cache tests. */
 final class Nginx implements AutoCloseable {
@@ -13,9 +16,9 @@ final class Nginx implements AutoCloseable {
   final Path dir;
   final Path root;
   final int port;
-  private final Process process;
+  private final RunningCommand process;
 
-  private Nginx(Path dir, Path root, int port, Process process) {
+  private Nginx(Path dir, Path root, int port, RunningCommand process) {
     this.dir = dir;
     this.root = root;
     this.port = port;
@@ -69,24 +72,17 @@ final class Nginx implements AutoCloseable {
             .replace("DIR", dir.toString())
             .replace("ROOT", root.toString())
             .replace("PORT", Integer.toString(port)));
-    Process p =
-        new ProcessBuilder(
-                "nginx", "-p", dir.toString(), "-c", conf.toString(), "-g", "daemon off;")
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("logs/stdout").toFile())
-            .start();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (true) {
-      try (Socket s = new Socket("127.0.0.1", port)) {
-        break;
-      } catch (IOException e) {
-        if (!p.isAlive() || System.nanoTime() > deadline) {
-          p.destroyForcibly();
-          throw new IOException(
-              "nginx did not start: " + Files.readString(dir.resolve("logs/stdout")), e);
-        }
-        Thread.sleep(50);
-      }
+    RunningCommand p;
+    try {
+      p =
+          Command.of(
+                  List.of(
+                      "nginx", "-p", dir.toString(), "-c", conf.toString(), "-g", "daemon off;"))
+              .withOutputLimit(1 << 20)
+              .start();
+      p.awaitListening("127.0.0.1", port, Duration.ofSeconds(10));
+    } catch (CommandException e) {
+      throw new IOException("nginx did not start: " + e.getMessage(), e);
     }
     return new Nginx(dir, root, port, p);
   }
@@ -96,10 +92,7 @@ final class Nginx implements AutoCloseable {
   }
 
   @Override
-  public void close() throws InterruptedException {
-    process.destroy();
-    if (!process.waitFor(5, TimeUnit.SECONDS)) {
-      process.destroyForcibly();
-    }
+  public void close() {
+    process.stop();
   }
 }

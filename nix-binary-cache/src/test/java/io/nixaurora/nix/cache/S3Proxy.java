@@ -1,12 +1,15 @@
 package io.nixaurora.nix.cache;
 
+import io.nixaurora.support.Command;
+import io.nixaurora.support.CommandException;
+import io.nixaurora.support.RunningCommand;
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
+import java.util.List;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
@@ -26,9 +29,9 @@ final class S3Proxy implements AutoCloseable {
   final Path dir;
   final Path data;
   final int port;
-  private final Process process;
+  private final RunningCommand process;
 
-  private S3Proxy(Path dir, Path data, int port, Process process) {
+  private S3Proxy(Path dir, Path data, int port, RunningCommand process) {
     this.dir = dir;
     this.data = data;
     this.port = port;
@@ -65,24 +68,18 @@ final class S3Proxy implements AutoCloseable {
             + data
             + "\n");
     String java = ProcessHandle.current().info().command().orElse("java");
-    Process p =
-        new ProcessBuilder(
-                java, "-Xmx256m", "-jar", jar.toString(), "--properties", props.toString())
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("s3proxy.log").toFile())
-            .start();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (true) {
-      try (Socket s = new Socket("127.0.0.1", port)) {
-        break;
-      } catch (IOException e) {
-        if (!p.isAlive() || System.nanoTime() > deadline) {
-          p.destroyForcibly();
-          throw new IOException(
-              "S3Proxy did not start: " + Files.readString(dir.resolve("s3proxy.log")), e);
-        }
-        Thread.sleep(100);
-      }
+    RunningCommand p;
+    try {
+      p =
+          Command.of(
+                  List.of(
+                      java, "-Xmx256m", "-jar", jar.toString(), "--properties", props.toString()))
+              .withOutputLimit(1 << 20)
+              .withGrace(Duration.ofSeconds(10))
+              .start();
+      p.awaitListening("127.0.0.1", port, Duration.ofSeconds(60));
+    } catch (CommandException e) {
+      throw new IOException("S3Proxy did not start: " + e.getMessage(), e);
     }
     return new S3Proxy(dir, data, port, p);
   }
@@ -135,10 +132,7 @@ final class S3Proxy implements AutoCloseable {
   }
 
   @Override
-  public void close() throws InterruptedException {
-    process.destroy();
-    if (!process.waitFor(10, TimeUnit.SECONDS)) {
-      process.destroyForcibly();
-    }
+  public void close() {
+    process.stop();
   }
 }

@@ -1,13 +1,14 @@
 package io.nixaurora.nix.local;
 
 import io.nixaurora.api.NixException;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
+import io.nixaurora.support.Command;
+import io.nixaurora.support.CommandException;
+import io.nixaurora.support.CommandResult;
+import io.nixaurora.support.Executables;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,16 +28,47 @@ public final class NixRunner {
   private static final java.util.concurrent.ConcurrentMap<Path, NixVersion> VERSIONS =
       new java.util.concurrent.ConcurrentHashMap<>();
 
+  /**
+   * How long one Nix command may run unless {@link #withTimeout} says otherwise: long enough for a
+   * large build, bounded so that a hung {@code nix-build} (a stuck substituter, a lock never
+   * released) does not hang the caller for ever.
+   */
+  public static final Duration DEFAULT_TIMEOUT = Duration.ofHours(12);
+
+  /**
+   * How long {@code nix-build} gets after SIGTERM to stop its builders and remove its temp dirs.
+   */
+  static final Duration GRACE = Duration.ofSeconds(5);
+
   private final Path binDirectory;
   private final Map<String, String> environment;
+  private final Duration timeout;
 
   /**
    * @param binDirectory the directory holding {@code nix-build}, {@code nix-store} and {@code nix}
    * @param environment variables to set for every Nix command (such as {@code NIX_REMOTE=daemon})
    */
   public NixRunner(Path binDirectory, Map<String, String> environment) {
+    this(binDirectory, environment, DEFAULT_TIMEOUT);
+  }
+
+  private NixRunner(Path binDirectory, Map<String, String> environment, Duration timeout) {
     this.binDirectory = Objects.requireNonNull(binDirectory, "binDirectory");
     this.environment = Map.copyOf(environment);
+    this.timeout = Objects.requireNonNull(timeout, "timeout");
+    if (timeout.isNegative() || timeout.isZero()) {
+      throw new IllegalArgumentException("timeout: must be positive, got " + timeout);
+    }
+  }
+
+  /** A runner whose every Nix command is stopped (with its builders) after {@code limit}. */
+  public NixRunner withTimeout(Duration limit) {
+    return new NixRunner(binDirectory, environment, limit);
+  }
+
+  /** How long one Nix command may run. */
+  public Duration timeout() {
+    return timeout;
   }
 
   /**
@@ -48,15 +80,9 @@ public final class NixRunner {
 
   /** The directory of {@code nix-store} on {@code PATH}, or {@code /usr/bin} when there is none. */
   public static Path findBinDirectory() {
-    String path = System.getenv("PATH");
-    if (path != null) {
-      for (String dir : path.split(":")) {
-        if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, "nix-store"))) {
-          return Path.of(dir);
-        }
-      }
-    }
-    return Path.of("/usr/bin");
+    return Executables.onPath("nix-store", System.getenv("PATH"))
+        .map(Path::getParent)
+        .orElse(Path.of("/usr/bin"));
   }
 
   /** The Nix bin directory. */
@@ -95,7 +121,7 @@ public final class NixRunner {
   public NixRunner withEnvironment(Map<String, String> extra) {
     Map<String, String> env = new LinkedHashMap<>(environment);
     env.putAll(extra);
-    return new NixRunner(binDirectory, env);
+    return new NixRunner(binDirectory, env, timeout);
   }
 
   /** What a finished Nix command printed. */
@@ -116,6 +142,10 @@ public final class NixRunner {
   /**
    * Runs {@code tool} with {@code args}, feeding each stderr line to {@code stderrLines} as it
    * arrives (for progress), and {@code workingDirectory} as the working directory when not null.
+   * The command runs through support's {@link Command}: both streams are drained on their own
+   * threads to the end, and on the runner's timeout, an interrupt of the calling thread or a JVM
+   * shutdown (SIGINT/SIGTERM) the Nix process gets SIGTERM first, so that it stops its builders and
+   * removes its build directories, then its whole tree is stopped and waited for.
    *
    * @throws NixException with Nix's {@code error:} message when the command exits non-zero
    */
@@ -131,72 +161,54 @@ public final class NixRunner {
           null,
           false);
     }
-    List<String> command = new ArrayList<>();
-    command.add(executable.toString());
-    command.addAll(args);
-    ProcessBuilder pb = new ProcessBuilder(command);
-    pb.environment().putAll(environment);
+    Command command =
+        Command.of(executable, args)
+            .withEnvironment(environment)
+            .withTimeout(timeout)
+            .withGrace(GRACE)
+            .onStderrLine(stderrLines);
     if (workingDirectory != null) {
-      pb.directory(workingDirectory.toFile());
+      command = command.inDirectory(workingDirectory);
     }
-    pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-    java.lang.Process process;
+    CommandResult result;
     try {
-      // Tracked until it ends: a JVM shutdown (SIGINT/SIGTERM) stops it and its builders.
-      process = LiveProcesses.start(pb);
-    } catch (IOException e) {
-      throw new NixException("cannot run " + executable + ": " + e.getMessage(), e);
-    }
-    StringBuilder stderr = new StringBuilder();
-    Thread stderrReader =
-        new Thread(
-            () -> {
-              try (var reader =
-                  new java.io.BufferedReader(
-                      new java.io.InputStreamReader(
-                          process.getErrorStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = reader.readLine()) != null) {
-                  synchronized (stderr) {
-                    stderr.append(line).append('\n');
-                  }
-                  stderrLines.accept(line);
-                }
-              } catch (IOException e) {
-                // The stream was closed under us (the process was stopped): what was read is kept,
-                // and the exit code says what happened.
-              }
-            },
-            "nix-stderr");
-    stderrReader.setDaemon(true);
-    stderrReader.start();
-    byte[] stdout;
-    try (InputStream in = process.getInputStream()) {
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      in.transferTo(out);
-      stdout = out.toByteArray();
-    } catch (IOException e) {
-      LiveProcesses.stop(process);
-      throw new NixException("reading the output of " + tool + " failed: " + e.getMessage(), e);
-    }
-    int exit;
-    try {
-      exit = process.waitFor();
-      stderrReader.join();
-    } catch (InterruptedException e) {
-      // SIGTERM first, so Nix stops its builders and removes its build directories.
-      LiveProcesses.stop(process);
-      Thread.currentThread().interrupt();
+      result = command.run();
+    } catch (CommandException.NotStarted e) {
+      String why =
+          e.shuttingDown()
+              ? "not started: nix-aurora is being stopped"
+              : e.getCause() == null ? e.getMessage() : e.getCause().getMessage();
+      throw new NixException("cannot run " + executable + ": " + why, e);
+    } catch (CommandException.Interrupted e) {
       throw new NixException(tool + " was interrupted", e);
+    } catch (CommandException.TimedOut e) {
+      String said = e.partialStderr().strip();
+      throw new NixException(
+          tool
+              + " did not finish within "
+              + (timeout.toSeconds() % 60 == 0
+                  ? timeout.toMinutes() + " min"
+                  : timeout.toSeconds() + " s")
+              + " and was stopped"
+              + (said.isEmpty() ? "" : "; its last words: " + tail(said)),
+          e);
+    } catch (CommandException e) {
+      throw new NixException(tool + ": " + e.getMessage(), e);
     }
-    LiveProcesses.done(process);
-    String err;
-    synchronized (stderr) {
-      err = stderr.toString();
+    if (result.stdoutTruncated()) {
+      throw new NixException(
+          tool + " printed more than " + (Command.DEFAULT_OUTPUT_LIMIT >> 20) + " MiB", null);
     }
-    if (exit != 0) {
-      throw NixErrors.from(tool, exit, err);
+    String err = result.stderrText();
+    if (result.exitCode() != 0) {
+      throw NixErrors.from(tool, result.exitCode(), err);
     }
-    return new Result(stdout, err);
+    return new Result(result.stdout(), err);
+  }
+
+  /** The last lines of a long text (Nix's error comes last). */
+  private static String tail(String text) {
+    int max = 2000;
+    return text.length() <= max ? text : "…" + text.substring(text.length() - max);
   }
 }

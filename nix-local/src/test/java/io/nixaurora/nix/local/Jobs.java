@@ -2,13 +2,14 @@ package io.nixaurora.nix.local;
 
 import io.nixaurora.api.event.Event;
 import io.nixaurora.api.event.EventListener;
+import io.nixaurora.support.Command;
+import io.nixaurora.support.CommandException;
+import io.nixaurora.support.CommandResult;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /** Job files and Nix commands for the tests (tests may run Nix directly). */
 final class Jobs {
@@ -62,30 +63,19 @@ final class Jobs {
   /** Runs {@code command} with exactly {@code env} as its environment, in {@code dir}. */
   static Run run(List<String> command, java.util.Map<String, String> env, Path dir)
       throws IOException, InterruptedException {
-    ProcessBuilder pb = new ProcessBuilder(command);
-    pb.environment().clear();
-    pb.environment().putAll(env);
+    Command c =
+        Command.of(command).withOnlyEnvironment(env).withTimeout(java.time.Duration.ofMinutes(2));
     if (dir != null) {
-      pb.directory(dir.toFile());
+      c = c.inDirectory(dir);
     }
-    Path out = Files.createTempFile("cmd", ".out");
-    Path err = Files.createTempFile("cmd", ".err");
-    pb.redirectOutput(out.toFile());
-    pb.redirectError(err.toFile());
-    pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-    Process p = pb.start();
-    if (!p.waitFor(120, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new IllegalStateException("timed out: " + command);
+    try {
+      CommandResult r = c.run();
+      return new Run(r.exitCode(), r.stdoutText(), r.stderrText());
+    } catch (CommandException.NotStarted e) {
+      throw new IOException(e.getMessage(), e);
+    } catch (CommandException e) {
+      throw new IllegalStateException(e.getMessage() + ": " + command, e);
     }
-    Run r =
-        new Run(
-            p.exitValue(),
-            Files.readString(out, StandardCharsets.UTF_8),
-            Files.readString(err, StandardCharsets.UTF_8));
-    Files.delete(out);
-    Files.delete(err);
-    return r;
   }
 
   /** Runs a Nix tool from the Nix on PATH, with the inherited environment; fails on error. */
