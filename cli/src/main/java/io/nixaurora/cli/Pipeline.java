@@ -11,7 +11,7 @@ import io.nixaurora.api.Submitter;
 import io.nixaurora.api.event.EventListener;
 import io.nixaurora.core.NixAurora;
 import io.nixaurora.core.StepListener;
-import java.nio.file.Files;
+import io.nixaurora.support.Executables;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -74,13 +74,9 @@ public final class Pipeline {
         .orElseGet(() -> findOnPath(environment, "nix-store").orElse(Path.of("/usr/bin")));
   }
 
+  /** The directory on the environment's {@code PATH} that holds {@code tool}. */
   static Optional<Path> findOnPath(Environment env, String tool) {
-    for (String dir : env.variable("PATH").orElse("").split(":")) {
-      if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, tool))) {
-        return Optional.of(Path.of(dir));
-      }
-    }
-    return Optional.empty();
+    return Executables.onPath(tool, env.variable("PATH").orElse("")).map(Path::getParent);
   }
 
   /**
