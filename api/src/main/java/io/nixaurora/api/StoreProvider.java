@@ -3,6 +3,7 @@ package io.nixaurora.api;
 import io.nixaurora.api.event.EventListener;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -40,6 +41,25 @@ public interface StoreProvider {
       publications.add(publish(job, events));
     }
     return List.copyOf(publications);
+  }
+
+  /**
+   * What the agents' Nix needs to realise closures published here, as {@code nix.conf} text (its
+   * comments say the rest), for {@code nix-aurora agent-config}; empty when the provider cannot
+   * say.
+   *
+   * @throws StoreException when what the agents need cannot be read (such as a missing key)
+   */
+  default Optional<String> agentConfig() throws StoreException {
+    return Optional.empty();
+  }
+
+  /**
+   * What a {@link #publish} stopped part way (interrupted, killed) may leave behind, in one clause,
+   * for the message shown on interruption.
+   */
+  default String interruptedPublishLeaves() {
+    return "the store may hold part of the closures";
   }
 
   /**

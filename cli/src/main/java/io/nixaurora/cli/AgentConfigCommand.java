@@ -1,7 +1,6 @@
 package io.nixaurora.cli;
 
 import io.nixaurora.api.StoreProvider;
-import io.nixaurora.nix.cache.BinaryCacheStoreProvider;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import javax.inject.Inject;
@@ -50,21 +49,16 @@ public final class AgentConfigCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     Pipeline pipeline = session.pipeline(session.cluster(cluster, clusterOptions), err);
     StoreProvider store = pipeline.storeProvider();
-    if (store instanceof BinaryCacheStoreProvider cache) {
-      out.print(cache.agentConfig().text());
-      needs(out, pipeline.config());
-    } else if (store.name().equals("local")) {
-      out.println(
-          "# cluster "
-              + cluster
-              + " uses the local store provider: agents realise closures from their own store"
-              + " (built there or copied in), so nix.conf needs no cache lines.");
-      needs(out, pipeline.config());
-    } else {
-      throw CliException.failure(
-          "the store provider '" + store.name() + "' does not say what agents need",
-          "see that provider's documentation");
-    }
+    String text =
+        store
+            .agentConfig()
+            .orElseThrow(
+                () ->
+                    CliException.failure(
+                        "the store provider '" + store.name() + "' does not say what agents need",
+                        "see that provider's documentation"));
+    out.print(text);
+    needs(out, pipeline.config());
     out.flush();
     return 0;
   }

@@ -297,11 +297,7 @@ final class Deploy {
                   + store.name()
                   + " store provider",
               "Nix",
-              store.name().equals("local")
-                  ? "GC roots may be partly registered (`nix-aurora gc-roots` removes those of"
-                      + " jobs that are gone); nothing was submitted"
-                  : "the store may hold part of the closures (a cache never a narinfo without its"
-                      + " NAR); nothing was submitted");
+              store.interruptedPublishLeaves() + "; nothing was submitted");
         }
         case SUBMIT -> {
           interruption.checkpoint();

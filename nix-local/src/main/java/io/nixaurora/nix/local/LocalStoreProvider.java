@@ -26,6 +26,7 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -73,6 +74,19 @@ public final class LocalStoreProvider implements StoreProvider {
   public String name() {
     return "local";
   }
+  @Override
+  public Optional<String> agentConfig() {
+    return Optional.of(
+        "# this cluster uses the local store provider: agents realise closures from their own store"
+            + " (built there or copied in), so nix.conf needs no cache lines.\n");
+  }
+
+  @Override
+  public String interruptedPublishLeaves() {
+    return "GC roots may be partly registered (`nix-aurora gc-roots` removes those of jobs that are"
+        + " gone)";
+  }
+
 
   @Override
   public InitCommand initCommand() {
