@@ -38,6 +38,9 @@ final class Presence {
    */
   static final int LISTING_FROM_PATHS = 32;
 
+  /** A cache with up to this many files is always worth listing (a few requests at most). */
+  private static final int LISTING_MIN_LIMIT = 5_000;
+
   private final BinaryCacheTarget target;
   private final EventListener events;
 
@@ -76,7 +79,10 @@ final class Presence {
     if (target.concurrency() > 1 && paths < LISTING_FROM_PATHS) {
       return Optional.empty();
     }
-    return target.listEntries().map(Listing::of);
+    // A listing costs a request per 1,000 entries (S3) or the cache's whole index (HTTP); asking
+    // for each path costs a request per path, 16 at a time. Past about 20 entries a path the
+    // listing is the slower one: stop there and ask path by path.
+    return target.listEntries(Math.max(LISTING_MIN_LIMIT, 20 * paths)).map(Listing::of);
   }
 
   /**
@@ -205,7 +211,8 @@ final class Presence {
       throws CacheException {
     List<PathInfo> lost = new ArrayList<>();
     if (listed && !writtenInfos.isEmpty()) {
-      Optional<List<BinaryCacheTarget.Entry>> entries = target.listEntries();
+      Optional<List<BinaryCacheTarget.Entry>> entries =
+          target.listEntries(Math.max(LISTING_MIN_LIMIT, 20 * closure.size()));
       if (entries.isPresent()) {
         lost.addAll(lostWrites(closure, writtenInfos, Listing.of(entries.get())));
       }
