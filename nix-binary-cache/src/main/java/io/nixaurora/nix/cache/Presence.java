@@ -18,6 +18,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * What a cache holds of a closure, asked of the cache itself every time: never of a local record,
@@ -287,8 +288,7 @@ final class Presence {
 
   /** Runs an action at most once, from whichever thread comes first. */
   private static final class Once implements Runnable {
-    private final java.util.concurrent.atomic.AtomicBoolean done =
-        new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean done = new AtomicBoolean();
     private final Runnable action;
 
     Once(Runnable action) {

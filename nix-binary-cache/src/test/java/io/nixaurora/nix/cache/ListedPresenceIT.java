@@ -22,10 +22,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Issue 15: a cache that can list its files (a directory; nginx with a JSON index) is asked what it
- * holds in bulk: a re-push reads the narinfos it needs and asks for no NAR one by one, and yet what
- * the cache lost (a narinfo, or the NAR of a narinfo that remains) is pushed again: the listing is
- * read at every push, nothing is remembered between pushes (NixOS/nix#2210).
+ * Issue 15: a cache that can list its files (a directory; nginx with a JSON index; S3) is asked
+ * what it holds in bulk: a re-push reads the narinfos it needs and asks for no NAR one by one, and
+ * yet what the cache lost (a narinfo, or the NAR of a narinfo that remains) is pushed again: the
+ * listing is read at every push, nothing is remembered between pushes (NixOS/nix#2210).
  */
 @Timeout(300)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -36,6 +36,7 @@ class ListedPresenceIT {
   private List<StorePath> closure;
   private SigningKey key;
   private Nginx nginx;
+  private S3Proxy s3;
 
   @BeforeAll
   void setUp() throws Exception {
@@ -49,11 +50,15 @@ class ListedPresenceIT {
     closure = TestNix.requisites(top);
     key = SigningKey.generate("test-listed-1");
     nginx = Nginx.start(dir.resolve("nginx"));
+    s3 = S3Proxy.start(dir.resolve("s3proxy"));
+    S3Proxy.useCredentials();
+    s3.createPublicBucket("cache");
   }
 
   @AfterAll
   void cleanUp() throws Exception {
     nginx.close();
+    s3.close();
     TestNix.deleteTree(dir);
   }
 
@@ -108,10 +113,20 @@ class ListedPresenceIT {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"file", "http"})
+  @ValueSource(strings = {"file", "http", "s3"})
   void aRePushAsksTheListingAndStillRepairsWhatTheCacheLost(String kind) throws Exception {
-    String url = kind.equals("file") ? "file://" + dir.resolve("c") : nginx.url("listed/c");
-    Path root = kind.equals("file") ? dir.resolve("c") : nginx.root.resolve("listed/c");
+    String url =
+        switch (kind) {
+          case "file" -> "file://" + dir.resolve("c");
+          case "http" -> nginx.url("listed/c");
+          default -> s3.url("cache/listed");
+        };
+    Path root =
+        switch (kind) {
+          case "file" -> dir.resolve("c");
+          case "http" -> nginx.root.resolve("listed/c");
+          default -> s3.data.resolve("cache/listed");
+        };
     push(url, closure.size());
 
     Counting again = push(url, 0);
