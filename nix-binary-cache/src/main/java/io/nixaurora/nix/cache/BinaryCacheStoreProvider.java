@@ -17,11 +17,17 @@ import io.nixaurora.nix.local.NixStore;
 import io.nixaurora.nix.local.PathInfo;
 import io.nixaurora.nix.local.Systems;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -85,16 +91,37 @@ public final class BinaryCacheStoreProvider implements StoreProvider {
 
   @Override
   public Publication publish(BuiltJob job, EventListener events) throws StoreException {
-    requireSystem(job);
+    return publishAll(List.of(job), events).get(0);
+  }
+
+  /**
+   * Pushes the union of the jobs' closures once: one closure read for all their process scripts,
+   * each path asked for and uploaded once however many jobs share it, one confirmation of the
+   * signatures. Every job's system is checked before anything is pushed, so a refused job leaves
+   * the cache untouched.
+   */
+  @Override
+  public List<Publication> publishAll(List<BuiltJob> jobs, EventListener events)
+      throws StoreException {
+    if (jobs.isEmpty()) {
+      return List.of();
+    }
+    for (BuiltJob job : jobs) {
+      requireSystem(job);
+    }
     SigningKey key = config.readSigningKey();
     PublicKey trusted = config.trustedKey();
-    List<StorePath> roots = new ArrayList<>();
-    for (ProcessScript s : job.scripts().values()) {
-      roots.add(s.path());
+    Set<StorePath> roots = new LinkedHashSet<>();
+    for (BuiltJob job : jobs) {
+      for (ProcessScript s : job.scripts().values()) {
+        roots.add(s.path());
+      }
     }
+    String what = jobs.size() == 1 ? jobs.get(0).key().toString() : jobs.size() + " jobs";
     // The narinfos as the push found (GET) or wrote them: the confirmation checks their signatures
     // without asking the cache for every path a second time.
     Map<StorePath, String> narInfos = new ConcurrentHashMap<>();
+    CachePusher.Pushed pushed;
     try (BinaryCacheTarget target =
         BinaryCacheTarget.open(config.cacheUrl(), config.credentials())) {
       CachePusher pusher =
@@ -106,19 +133,47 @@ public final class BinaryCacheStoreProvider implements StoreProvider {
               .jobs(config.jobs())
               .events(events)
               .build();
-      List<PathInfo> closure;
       try {
-        closure = pusher.closure(roots);
+        pushed = pusher.push(roots, narInfos);
       } catch (NixException e) {
-        throw new StoreException(
-            "cannot read the closure of " + job.key() + ": " + e.getMessage(), e);
+        throw new StoreException("cannot read the closure of " + what + ": " + e.getMessage(), e);
       }
-      PushSummary summary = pusher.pushClosure(closure, narInfos);
-      List<StorePath> paths = closure.stream().map(PathInfo::path).toList();
+      List<StorePath> paths = pushed.closure().stream().map(PathInfo::path).toList();
       confirmSigned(target, paths, trusted, narInfos);
-      events.on(LogEvent.debug("every path of " + job.key() + " is signed by " + trusted.name()));
-      return new Publication(initCommand, paths, summary.toString());
     }
+    events.on(LogEvent.debug("every path of " + what + " is signed by " + trusted.name()));
+    Map<StorePath, PathInfo> byPath = new LinkedHashMap<>();
+    for (PathInfo p : pushed.closure()) {
+      byPath.put(p.path(), p);
+    }
+    List<Publication> publications = new ArrayList<>(jobs.size());
+    for (BuiltJob job : jobs) {
+      publications.add(
+          new Publication(initCommand, closureOf(job, byPath), pushed.summary().toString()));
+    }
+    return List.copyOf(publications);
+  }
+
+  /** The paths of {@code job}'s own closure, in the union's (dependency) order. */
+  private static List<StorePath> closureOf(BuiltJob job, Map<StorePath, PathInfo> union) {
+    Set<StorePath> seen = new HashSet<>();
+    Deque<StorePath> todo = new ArrayDeque<>();
+    for (ProcessScript s : job.scripts().values()) {
+      todo.add(s.path());
+    }
+    while (!todo.isEmpty()) {
+      StorePath p = todo.pop();
+      if (seen.add(p)) {
+        todo.addAll(union.get(p).references());
+      }
+    }
+    List<StorePath> ordered = new ArrayList<>(seen.size());
+    for (StorePath p : union.keySet()) {
+      if (seen.contains(p)) {
+        ordered.add(p);
+      }
+    }
+    return ordered;
   }
 
   private void requireSystem(BuiltJob job) throws StoreException {

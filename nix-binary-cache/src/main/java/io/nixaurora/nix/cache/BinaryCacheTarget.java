@@ -102,6 +102,15 @@ public interface BinaryCacheTarget extends AutoCloseable {
     return Optional.empty();
   }
 
+  /**
+   * {@link #listEntries()}, or empty when the cache holds more than {@code limit} entries: a push
+   * asks for a listing only while it costs less than asking for each path. Targets that list page
+   * by page stop at the limit; the others list everything and then decide.
+   */
+  default Optional<List<Entry>> listEntries(int limit) throws CacheException {
+    return listEntries().filter(all -> all.size() <= limit);
+  }
+
   /** When {@code key} was last written, or empty when it does not exist. */
   default Optional<Instant> lastModified(String key) throws CacheException {
     throw new CacheException(

@@ -414,14 +414,16 @@ public final class CacheGc {
       }
       Listing after = list();
       Map<String, Optional<NarInfo>> fresh = new HashMap<>();
+      Set<String> deadSet = new HashSet<>(dead);
+      // New narinfos, and dead ones a push wrote again after phase 1 deleted them (it found the
+      // path missing and pushed it: its narinfo names the NAR this gc was about to delete).
       List<String> unseen = new ArrayList<>();
       for (String k : after.narInfos().keySet()) {
-        if (!listing.narInfos().containsKey(k)) {
+        if (!listing.narInfos().containsKey(k) || deadSet.contains(k)) {
           unseen.add(k);
         }
       }
       fresh.putAll(readAll(unseen, pool));
-      Set<String> deadSet = new HashSet<>(dead);
       List<String> restore = new ArrayList<>();
       Set<String> seen = new HashSet<>();
       for (Optional<NarInfo> n : fresh.values()) {

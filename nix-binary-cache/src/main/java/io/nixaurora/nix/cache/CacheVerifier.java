@@ -79,10 +79,9 @@ public final class CacheVerifier {
    * /nix/store} (Nix refuses to substitute from it).
    */
   public List<String> cacheInfoProblems() throws CacheException {
-    Optional<byte[]> info = target.read(CachePusher.CACHE_INFO);
+    Optional<byte[]> info = target.read(CacheInfo.KEY);
     if (info.isEmpty()) {
-      return List.of(
-          CachePusher.CACHE_INFO + ": missing (not a binary cache, or nothing was ever pushed)");
+      return List.of(CacheInfo.KEY + ": missing (not a binary cache, or nothing was ever pushed)");
     }
     List<String> problems = new ArrayList<>();
     String text = new String(info.get(), StandardCharsets.UTF_8);
@@ -94,7 +93,7 @@ public final class CacheVerifier {
       int colon = l.indexOf(':');
       if (colon <= 0 || l.startsWith("<")) {
         problems.add(
-            CachePusher.CACHE_INFO
+            CacheInfo.KEY
                 + ": not 'Key: value' lines"
                 + (text.stripLeading().startsWith("<") ? " (an HTML page?)" : "")
                 + ", starts with '"
@@ -105,7 +104,7 @@ public final class CacheVerifier {
       if (l.substring(0, colon).equals("StoreDir")
           && !l.substring(colon + 1).strip().equals(StorePath.STORE_DIR)) {
         problems.add(
-            CachePusher.CACHE_INFO
+            CacheInfo.KEY
                 + ": StoreDir is "
                 + SafeText.escape(SafeText.cut(l.substring(colon + 1).strip(), 100))
                 + ", not "

@@ -388,36 +388,22 @@ public final class HttpTarget implements BinaryCacheTarget {
   }
 
   /**
-   * Ends the client's selector thread. HttpClient has no close() in Java 17; its selector thread
-   * waits in epoll (native code) until the client is garbage collected, and while a thread is in
-   * native code the JVM's exit waits up to 0.3 s for it: measured, every CLI run that spoke HTTP
-   * ended 0.33 s after System.exit, 0.03 s with this. An interrupt is the selector loop's own stop
-   * signal (it closes the client's connections and ends). The thread is found by the name the JDK
-   * gives it ({@code HttpClient-<id>-SelectorManager}, the id ending the client's toString); if
-   * that ever changes this does nothing and the exit is only slower.
+   * Closes the client where the JDK can: {@code HttpClient} is {@link AutoCloseable} from Java 21,
+   * and closing it ends its selector thread at once. That thread waits in native code (epoll), and
+   * the JVM's exit waits up to 0.3 s for threads in native code: measured, a JVM that spoke HTTP
+   * ends 0.32–0.37 s after {@code System.exit} on Java 17 and on 25 without the close, 0.02 s with
+   * it. Java 17 has no supported way to end the thread (no close(), and the thread is the JDK's):
+   * there the client is left to the garbage collector, after which its thread ends by itself within
+   * its 3 s select timeout, and a short CLI run pays the 0.3 s at exit. Running on Java 21+ (the
+   * launcher prefers a newer JDK when one is installed) removes it.
    */
-  private void stopSelectorThread() {
-    String s = client.toString();
-    int open = s.lastIndexOf('(');
-    if (open < 0 || !s.endsWith(")")) {
-      return;
-    }
-    String name = "HttpClient-" + s.substring(open + 1, s.length() - 1) + "-SelectorManager";
-    ThreadGroup root = Thread.currentThread().getThreadGroup();
-    while (root.getParent() != null) {
-      root = root.getParent();
-    }
-    Thread[] threads = new Thread[root.activeCount() + 16];
-    int n = root.enumerate(threads, true);
-    for (int i = 0; i < n; i++) {
-      if (threads[i].getName().equals(name)) {
-        threads[i].interrupt();
-        try {
-          threads[i].join(1000);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-        return;
+  private void closeClient() {
+    if (client instanceof AutoCloseable closeable) {
+      try {
+        closeable.close();
+      } catch (Exception e) {
+        // HttpClient.close() declares no exception; anything thrown is a JDK bug, not ours.
+        throw new IllegalStateException("closing the HTTP client of " + url + " failed", e);
       }
     }
   }
@@ -526,7 +512,7 @@ public final class HttpTarget implements BinaryCacheTarget {
 
   @Override
   public synchronized void close() {
-    stopSelectorThread();
+    closeClient();
     staging.close();
   }
 }

@@ -414,8 +414,18 @@ public final class S3Target implements BinaryCacheTarget {
 
   @Override
   public Optional<List<Entry>> listEntries() throws CacheException {
+    return listEntries(Integer.MAX_VALUE);
+  }
+
+  /** Stops paging once the bucket has shown more than {@code limit} objects under the prefix. */
+  @Override
+  public Optional<List<Entry>> listEntries(int limit) throws CacheException {
+    Optional<List<Entry>> all = list(prefix, limit);
+    if (all.isEmpty()) {
+      return Optional.empty();
+    }
     List<Entry> out = new ArrayList<>();
-    for (Entry e : list(prefix)) {
+    for (Entry e : all.get()) {
       if ((!e.key().contains("/") && e.key().endsWith(".narinfo")) || e.key().startsWith("nar/")) {
         out.add(e);
       }
@@ -424,9 +434,17 @@ public final class S3Target implements BinaryCacheTarget {
   }
 
   private List<Entry> list(String under) throws CacheException {
+    return list(under, Integer.MAX_VALUE).orElseThrow();
+  }
+
+  /** The objects under {@code under}, or empty as soon as there are more than {@code limit}. */
+  private Optional<List<Entry>> list(String under, int limit) throws CacheException {
     List<Entry> out = new ArrayList<>();
     try {
       for (S3Object o : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(under)).contents()) {
+        if (out.size() >= limit) {
+          return Optional.empty();
+        }
         if (!o.key().endsWith("/")) {
           // Not the "directory" markers some servers list (S3Proxy's filesystem backend).
           out.add(new Entry(o.key().substring(prefix.length()), o.size(), o.lastModified()));
@@ -437,7 +455,7 @@ public final class S3Target implements BinaryCacheTarget {
     } catch (UncheckedIOException e) {
       throw new CacheException(CacheException.Kind.NETWORK, "LIST " + url + ": " + e, e);
     }
-    return out;
+    return Optional.of(out);
   }
 
   @Override

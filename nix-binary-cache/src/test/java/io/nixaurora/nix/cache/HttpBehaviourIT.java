@@ -107,11 +107,12 @@ class HttpBehaviourIT {
   }
 
   /**
-   * Closing a target ends its HTTP client's selector thread: a thread left waiting in native code
-   * holds up the JVM's exit (by 0.3 s on Java 17).
+   * A closed target leaves no HTTP client thread behind: on Java 21+ closing it closes its client
+   * (a selector thread left waiting in native code holds up the JVM's exit by 0.3 s); on Java 17,
+   * which cannot close a client, the thread ends once the closed target is garbage collected.
    */
   @Test
-  void closingATargetEndsItsClientsSelectorThread() throws Exception {
+  void aClosedTargetLeavesNoSelectorThreadBehind() throws Exception {
     java.util.Set<Thread> before = selectorThreads();
     java.util.Set<Thread> mine;
     try (BinaryCacheTarget t =
@@ -121,9 +122,16 @@ class HttpBehaviourIT {
       mine.removeAll(before);
       assertEquals(1, mine.size(), "one selector thread per target: " + mine);
     }
+    boolean canClose = Runtime.version().feature() >= 21;
     for (Thread th : mine) {
-      th.join(5000);
-      assertFalse(th.isAlive(), th + " still runs after close()");
+      // Java 17: the JDK's selector loop notices a collected client at its next wake-up (3 s).
+      for (int i = 0; i < (canClose ? 1 : 30) && th.isAlive(); i++) {
+        if (!canClose) {
+          System.gc();
+        }
+        th.join(canClose ? 5000 : 1000);
+      }
+      assertFalse(th.isAlive(), th + " still runs after close() (Java " + Runtime.version() + ")");
     }
   }
 

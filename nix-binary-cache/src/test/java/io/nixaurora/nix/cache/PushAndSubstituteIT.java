@@ -76,7 +76,7 @@ class PushAndSubstituteIT {
     pushAndSubstitute(url, compression);
     nixStoreVerify(url);
     Path c = Path.of(url.substring(7));
-    assertEquals(CachePusher.CACHE_INFO_CONTENT, Files.readString(c.resolve("nix-cache-info")));
+    assertEquals(CacheInfo.CONTENT, Files.readString(c.resolve("nix-cache-info")));
     try (var files = Files.list(c.resolve("nar"))) {
       assertTrue(
           files.allMatch(f -> f.getFileName().toString().endsWith(".nar" + compression.suffix())));
@@ -119,7 +119,7 @@ class PushAndSubstituteIT {
   }
 
   private void pushAndSubstitute(String url, Compression compression) throws Exception {
-    pushAndSubstitute(url, compression, CachePusher.IN_MEMORY_NAR);
+    pushAndSubstitute(url, compression, NarStager.IN_MEMORY_NAR);
   }
 
   private void pushAndSubstitute(String url, Compression compression, long inMemoryLimit)

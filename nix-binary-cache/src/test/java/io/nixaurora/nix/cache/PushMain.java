@@ -47,15 +47,13 @@ public final class PushMain {
       roots.add(StorePath.of(args[i]));
     }
     SigningKey key = SigningKey.read(Path.of(args[1]));
-    long t1 = System.nanoTime();
-    var closure = new NixStore(NixRunner.onPath()).closure(roots);
-    long t2 = System.nanoTime();
     if (timing) {
-      System.err.printf("key %d ms, closure %d ms%n", (t1 - t0) / 1000000, (t2 - t1) / 1000000);
+      System.err.printf("key %d ms%n", (System.nanoTime() - t0) / 1000000);
     }
     try (BinaryCacheTarget t = BinaryCacheTarget.open(url, Optional.empty())) {
       PushSummary s =
           CachePusher.builder()
+              .store(new NixStore(NixRunner.onPath()))
               .target(t)
               .signingKey(key)
               .compression(Compression.named(args[2]))
@@ -67,7 +65,7 @@ public final class PushMain {
                     }
                   })
               .build()
-              .pushClosure(closure);
+              .push(roots);
       System.out.println(s);
     }
     if (timing) {
