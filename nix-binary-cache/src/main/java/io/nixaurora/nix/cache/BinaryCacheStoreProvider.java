@@ -85,8 +85,18 @@ public final class BinaryCacheStoreProvider implements StoreProvider {
   }
 
   /** The nix.conf lines agents need to substitute from this cache. */
-  public AgentConfig agentConfig() throws CacheException {
+  public AgentConfig agentNixConf() throws CacheException {
     return new AgentConfig(config.cacheUrl(), config.trustedKey());
+  }
+
+  @Override
+  public Optional<String> agentConfig() throws CacheException {
+    return Optional.of(agentNixConf().text());
+  }
+
+  @Override
+  public String interruptedPublishLeaves() {
+    return "the store may hold part of the closures (a cache never a narinfo without its NAR)";
   }
 
   @Override

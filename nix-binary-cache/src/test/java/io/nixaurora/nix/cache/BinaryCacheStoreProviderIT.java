@@ -245,7 +245,7 @@ class BinaryCacheStoreProviderIT {
     BinaryCacheStoreProvider p =
         (BinaryCacheStoreProvider)
             provider(Map.of("cache_url", "https://cache.example/c?secret-key=/x"));
-    AgentConfig c = p.agentConfig();
+    AgentConfig c = p.agentNixConf();
     assertEquals(
         List.of(
             "substituters = https://cache.example/c",

@@ -26,9 +26,9 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -74,6 +74,7 @@ public final class LocalStoreProvider implements StoreProvider {
   public String name() {
     return "local";
   }
+
   @Override
   public Optional<String> agentConfig() {
     return Optional.of(
@@ -86,7 +87,6 @@ public final class LocalStoreProvider implements StoreProvider {
     return "GC roots may be partly registered (`nix-aurora gc-roots` removes those of jobs that are"
         + " gone)";
   }
-
 
   @Override
   public InitCommand initCommand() {
