@@ -74,7 +74,7 @@ trap cleanup EXIT
 # The evaluator's class path: this tree's classes and nix-local's dependencies.
 mvn -o -q -pl nix-local -am compile >/dev/null
 mvn -o -q -pl nix-local dependency:build-classpath -Dmdep.outputFile="$WORK/deps.txt" >/dev/null
-CP=$ROOT/api/target/classes:$ROOT/nix-local/target/classes:$(tr ':' '\n' < "$WORK/deps.txt" \
+CP=$ROOT/api/target/classes:$ROOT/support/target/classes:$ROOT/nix-local/target/classes:$(tr ':' '\n' < "$WORK/deps.txt" \
   | grep -v -e nix-aurora -e junit -e opentest4j -e apiguardian | paste -sd:)
 javac -d "$WORK/classes" -cp "$CP" bench/EvalMany.java
 CP=$CP:$WORK/classes
@@ -92,7 +92,8 @@ chmod +x "$WORK/fake-aurora"
 
 # config CLIENT: a configuration file for the create rows with aurora_binary CLIENT.
 config() {
-  local client=$1 out=$WORK/config-$(basename "$client").json
+  local client=$1
+  local out=$WORK/config-$(basename "$client").json
   if [ -n "$CONFIG" ]; then
     python3 - "$CONFIG" "$CLUSTER" "$client" "$out" <<'PY'
 import json, sys
