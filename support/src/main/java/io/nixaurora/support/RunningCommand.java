@@ -17,6 +17,12 @@ public final class RunningCommand {
    */
   private static final Duration OUTPUT_LINGER = Duration.ofSeconds(5);
 
+  /**
+   * As {@link #OUTPUT_LINGER}, after the program was stopped: its tree is gone, so its pipes close
+   * at once unless something escaped the tree, which must not hold a Ctrl-C for long.
+   */
+  private static final Duration STOPPED_OUTPUT_LINGER = Duration.ofSeconds(1);
+
   private final Command command;
   private final Process process;
   private final OutputDrain stdout;
@@ -126,7 +132,7 @@ public final class RunningCommand {
       if (hasDeadline) {
         long left = deadline - System.nanoTime();
         if (left <= 0 || !process.waitFor(left, TimeUnit.NANOSECONDS)) {
-          stop();
+          stopAndDrain();
           throw new CommandException.TimedOut(
               command.program()
                   + " did not finish within "
@@ -138,12 +144,22 @@ public final class RunningCommand {
         process.waitFor();
       }
     } catch (InterruptedException e) {
-      stop();
+      stopAndDrain();
       Thread.currentThread().interrupt();
       throw new CommandException.Interrupted(
           command.program() + " was interrupted and stopped", stderr.kept(), e);
     }
     return finished();
+  }
+
+  /**
+   * Stops the tree, then waits briefly for the rest of its output: what it printed while it was
+   * being stopped (Nix's last error, a SIGTERM handler's words) is still in the pipe when the
+   * process ends, and the exception's stderr must hold it.
+   */
+  private void stopAndDrain() {
+    stop();
+    awaitOutput(STOPPED_OUTPUT_LINGER.toMillis());
   }
 
   /** The result of an ended program, once its output has ended (or lingered too long). */

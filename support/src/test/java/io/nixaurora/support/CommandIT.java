@@ -3,6 +3,7 @@ package io.nixaurora.support;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -106,6 +108,48 @@ class CommandIT {
     assertTrue(thrown.get() instanceof CommandException.Interrupted, String.valueOf(thrown.get()));
     assertTrue(flag.get(), "the interrupt flag was not set again");
     assertFalse(stubborn.isAlive(), "the child outlived the interrupt");
+  }
+
+  @Test
+  void whatTheProgramSaysWhileBeingStoppedReachesTheException() throws Exception {
+    // The line handler holds the stderr drain until the whole tree is gone (the stop's last step),
+    // so the program's last words are still unread in the pipe when the stop returns: the
+    // exception must wait for them.
+    CountDownLatch ready = new CountDownLatch(1);
+    Command command =
+        Command.of(
+                List.of(
+                    "/bin/bash",
+                    "-c",
+                    "trap 'echo stopped cleanly >&2; exit 1' TERM; sleep 600 &"
+                        + " echo ready $! >&2; wait"))
+            .withGrace(Duration.ofSeconds(30))
+            .onStderrLine(
+                line -> {
+                  if (line.startsWith("ready ")) {
+                    ProcessHandle sleeper =
+                        ProcessHandle.of(Long.parseLong(line.substring(6))).orElseThrow();
+                    ready.countDown();
+                    sleeper.onExit().join(); // bounded by the class timeout
+                  }
+                });
+    AtomicReference<Throwable> thrown = new AtomicReference<>();
+    Thread waiter =
+        new Thread(
+            () -> {
+              try {
+                command.run();
+              } catch (CommandException | RuntimeException ex) {
+                thrown.set(ex);
+              }
+            });
+    waiter.start();
+    ready.await();
+    waiter.interrupt();
+    waiter.join();
+    CommandException.Interrupted e =
+        assertInstanceOf(CommandException.Interrupted.class, thrown.get());
+    assertTrue(e.partialStderr().contains("stopped cleanly"), e.partialStderr());
   }
 
   @Test
