@@ -89,8 +89,15 @@ public final class HttpTarget implements BinaryCacheTarget {
                     .map(c -> new Credentials(c.login(), c.password())));
     this.root = URI.create(url.substituterUrl());
     this.credentials = creds.map(c -> c.forOrigin(root));
+    HttpClient.Builder builder = HttpClient.newBuilder();
+    if (url.scheme().equals("http")) {
+      // Without a context of its own the client loads the JDK's trust store when it is built
+      // (about 45 ms of a cold start here); a plain-http cache never speaks TLS, since
+      // RedirectPolicy refuses a redirect to another scheme.
+      builder.sslContext(noTls());
+    }
     this.client =
-        HttpClient.newBuilder()
+        builder
             .connectTimeout(CONNECT_TIMEOUT)
             // Plain http: no h2c upgrade dance; https negotiates HTTP/2 through ALPN.
             .version(
