@@ -17,10 +17,7 @@ import io.nixaurora.nix.local.NixStore;
 import io.nixaurora.nix.local.PathInfo;
 import io.nixaurora.nix.local.Systems;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -158,32 +155,16 @@ public final class BinaryCacheStoreProvider implements StoreProvider {
     }
     List<Publication> publications = new ArrayList<>(jobs.size());
     for (BuiltJob job : jobs) {
-      publications.add(
-          new Publication(initCommand, closureOf(job, byPath), pushed.summary().toString()));
+      // In the order publishing the job alone gives, whichever jobs were published with it.
+      List<StorePath> closure =
+          NixStore.closureWithin(
+                  job.scripts().values().stream().map(ProcessScript::path).toList(), byPath)
+              .stream()
+              .map(PathInfo::path)
+              .toList();
+      publications.add(new Publication(initCommand, closure, pushed.summary().toString()));
     }
     return List.copyOf(publications);
-  }
-
-  /** The paths of {@code job}'s own closure, in the union's (dependency) order. */
-  private static List<StorePath> closureOf(BuiltJob job, Map<StorePath, PathInfo> union) {
-    Set<StorePath> seen = new HashSet<>();
-    Deque<StorePath> todo = new ArrayDeque<>();
-    for (ProcessScript s : job.scripts().values()) {
-      todo.add(s.path());
-    }
-    while (!todo.isEmpty()) {
-      StorePath p = todo.pop();
-      if (seen.add(p)) {
-        todo.addAll(union.get(p).references());
-      }
-    }
-    List<StorePath> ordered = new ArrayList<>(seen.size());
-    for (StorePath p : union.keySet()) {
-      if (seen.contains(p)) {
-        ordered.add(p);
-      }
-    }
-    return ordered;
   }
 
   private void requireSystem(BuiltJob job) throws StoreException {

@@ -116,6 +116,14 @@ class PublishAllIT {
     try (Stream<Path> files = Files.list(nginx.root.resolve("union"))) {
       assertEquals(union.size(), files.filter(p -> p.toString().endsWith(".narinfo")).count());
     }
+    // Each job's paths in the order publishing it alone gives (NixStoreTest shows a union whose
+    // own order differs).
+    assertEquals(
+        provider("union").publish(job("a", scriptA, "x86_64-linux"), EventListener.NONE).paths(),
+        pubs.get(0).paths());
+    assertEquals(
+        provider("union").publish(job("b", scriptB, "x86_64-linux"), EventListener.NONE).paths(),
+        pubs.get(1).paths());
   }
 
   @Test

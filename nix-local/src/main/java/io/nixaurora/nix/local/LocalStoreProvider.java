@@ -20,9 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -30,7 +28,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -171,7 +168,12 @@ public final class LocalStoreProvider implements StoreProvider {
       List<Publication> publications = new ArrayList<>(jobs.size());
       for (int i = 0; i < jobs.size(); i++) {
         BuiltJob job = jobs.get(i);
-        List<StorePath> closure = closureOf(job, byPath);
+        List<StorePath> closure =
+            NixStore.closureWithin(
+                    job.scripts().values().stream().map(ProcessScript::path).toList(), byPath)
+                .stream()
+                .map(PathInfo::path)
+                .toList();
         String summary =
             closure.size()
                 + " paths valid in the local store; "
@@ -274,24 +276,6 @@ public final class LocalStoreProvider implements StoreProvider {
     } finally {
       Files.deleteIfExists(tmp);
     }
-  }
-
-  /**
-   * {@code job}'s own closure in dependency order, the same list publishing it alone gives (the
-   * union's order is a dependency order too, but another one).
-   */
-  private static List<StorePath> closureOf(BuiltJob job, Map<StorePath, PathInfo> byPath) {
-    Map<StorePath, PathInfo> own = new TreeMap<>();
-    Deque<StorePath> todo = new ArrayDeque<>();
-    job.scripts().values().forEach(s -> todo.add(s.path()));
-    while (!todo.isEmpty()) {
-      StorePath p = todo.pop();
-      PathInfo info = byPath.get(p);
-      if (info != null && own.put(p, info) == null) {
-        todo.addAll(info.references());
-      }
-    }
-    return NixStore.dependencyOrder(own).stream().map(PathInfo::path).toList();
   }
 
   private static void deleteTree(Path dir) {

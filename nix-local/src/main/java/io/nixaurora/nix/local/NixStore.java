@@ -140,6 +140,29 @@ public final class NixStore {
     }
   }
 
+  /**
+   * The closure of {@code roots} taken from {@code union} (a closure read once for several jobs,
+   * holding every root's closure), in the order {@link #closure} gives for {@code roots} alone: the
+   * union's own order is a dependency order too, but another one, and a job's paths must not depend
+   * on which other jobs were published with it.
+   */
+  public static List<PathInfo> closureWithin(
+      Collection<StorePath> roots, Map<StorePath, PathInfo> union) {
+    Map<StorePath, PathInfo> own = new TreeMap<>();
+    java.util.Deque<StorePath> todo = new java.util.ArrayDeque<>(roots);
+    while (!todo.isEmpty()) {
+      StorePath p = todo.pop();
+      PathInfo info = union.get(p);
+      if (info == null) {
+        throw new IllegalArgumentException(p + " is not in the closure read");
+      }
+      if (own.put(p, info) == null) {
+        todo.addAll(info.references());
+      }
+    }
+    return dependencyOrder(own);
+  }
+
   /** Orders paths so that each comes after its references (sorted by name among equals). */
   static List<PathInfo> dependencyOrder(Map<StorePath, PathInfo> byPath) {
     List<PathInfo> out = new ArrayList<>(byPath.size());
