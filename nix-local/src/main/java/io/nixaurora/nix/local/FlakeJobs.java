@@ -180,12 +180,13 @@ final class FlakeJobs {
     return new NixException(message, location, e.jobAtFault());
   }
 
-  /** {@code nix --version}'s number, for the too-old message only. */
+  /**
+   * This Nix's version, for the messages only: the runner's (asked once per run), rather than a
+   * second way of asking it.
+   */
   private static String version(NixRunner runner) {
     try {
-      String out = runner.run("nix", List.of("--version")).stdoutText().strip();
-      Matcher m = Pattern.compile("(\\d+\\.\\d+(?:\\.\\d+)?)").matcher(out);
-      return m.find() ? "Nix " + m.group(1) : out;
+      return "Nix " + runner.version();
     } catch (NixException e) {
       return "version unknown";
     }
