@@ -573,14 +573,14 @@ class AuroraCliSubmitterIT {
             });
     submitting.start();
     Path pid = dir.resolve("records/child.pid");
-    for (int i = 0; i < 200 && !Files.exists(pid); i++) {
+    // Waits bounded by the test's timeout, not by a guess at how fast a loaded machine starts it.
+    while (!Files.exists(pid) && submitting.isAlive()) {
       Thread.sleep(50);
     }
-    assertTrue(Files.exists(pid), "the client started");
+    assertTrue(Files.exists(pid), "the client started: " + thrown.get());
     submitting.interrupt();
-    submitting.join(30_000);
+    submitting.join();
 
-    assertFalse(submitting.isAlive());
     SubmitException e = assertInstanceOf(SubmitException.class, thrown.get());
     assertEquals(130, e.exitCode());
     assertEquals(Boolean.TRUE, interruptKept.get(), "the interrupt is kept");
