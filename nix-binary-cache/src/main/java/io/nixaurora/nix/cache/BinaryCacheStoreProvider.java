@@ -156,12 +156,7 @@ public final class BinaryCacheStoreProvider implements StoreProvider {
     List<Publication> publications = new ArrayList<>(jobs.size());
     for (BuiltJob job : jobs) {
       // In the order publishing the job alone gives, whichever jobs were published with it.
-      List<StorePath> closure =
-          NixStore.closureWithin(
-                  job.scripts().values().stream().map(ProcessScript::path).toList(), byPath)
-              .stream()
-              .map(PathInfo::path)
-              .toList();
+      List<StorePath> closure = NixStore.closureOf(job, byPath);
       publications.add(new Publication(initCommand, closure, pushed.summary().toString()));
     }
     return List.copyOf(publications);

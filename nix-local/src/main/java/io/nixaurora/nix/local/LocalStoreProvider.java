@@ -168,12 +168,7 @@ public final class LocalStoreProvider implements StoreProvider {
       List<Publication> publications = new ArrayList<>(jobs.size());
       for (int i = 0; i < jobs.size(); i++) {
         BuiltJob job = jobs.get(i);
-        List<StorePath> closure =
-            NixStore.closureWithin(
-                    job.scripts().values().stream().map(ProcessScript::path).toList(), byPath)
-                .stream()
-                .map(PathInfo::path)
-                .toList();
+        List<StorePath> closure = NixStore.closureOf(job, byPath);
         String summary =
             closure.size()
                 + " paths valid in the local store; "

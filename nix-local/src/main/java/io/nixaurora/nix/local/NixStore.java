@@ -1,7 +1,9 @@
 package io.nixaurora.nix.local;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nixaurora.api.BuiltJob;
 import io.nixaurora.api.NixException;
+import io.nixaurora.api.ProcessScript;
 import io.nixaurora.api.StorePath;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -161,6 +163,15 @@ public final class NixStore {
       }
     }
     return dependencyOrder(own);
+  }
+
+  /**
+   * The paths of {@code job}'s closure within {@code union}, as {@link #closureWithin} orders them:
+   * what a provider's {@code publishAll} gives each job.
+   */
+  public static List<StorePath> closureOf(BuiltJob job, Map<StorePath, PathInfo> union) {
+    List<StorePath> scripts = job.scripts().values().stream().map(ProcessScript::path).toList();
+    return closureWithin(scripts, union).stream().map(PathInfo::path).toList();
   }
 
   /** Orders paths so that each comes after its references (sorted by name among equals). */
