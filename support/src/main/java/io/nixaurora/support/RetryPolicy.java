@@ -3,6 +3,7 @@ package io.nixaurora.support;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.LongSupplier;
 
 /**
  * The one retry policy of nix-aurora's HTTP clients (binary caches, the scheduler): exponential
@@ -93,19 +94,26 @@ public final class RetryPolicy {
 
   /** The retries of one call, from now (the first attempt is under way). */
   public Retries start() {
-    return new Retries(this, System.nanoTime());
+    return start(System::nanoTime);
+  }
+
+  /** {@link #start()} on the clock {@code nanoTime} (a test's, to spend the budget at will). */
+  Retries start(LongSupplier nanoTime) {
+    return new Retries(this, nanoTime);
   }
 
   /** The state of one call's retries; used by one thread, for one call. */
   public static final class Retries {
     private final RetryPolicy policy;
+    private final LongSupplier clock;
     private final long start;
     private int attempts = 1;
     private Duration delay;
 
-    private Retries(RetryPolicy policy, long start) {
+    private Retries(RetryPolicy policy, LongSupplier clock) {
       this.policy = policy;
-      this.start = start;
+      this.clock = clock;
+      this.start = clock.getAsLong();
       this.delay = policy.firstDelay;
     }
 
@@ -122,7 +130,7 @@ public final class RetryPolicy {
         pause = pause.plusMillis(ThreadLocalRandom.current().nextLong(pause.toMillis() / 2 + 1));
       }
       if (policy.budget.isPresent()
-          && System.nanoTime() + pause.toNanos() - start > policy.budget.get().toNanos()) {
+          && clock.getAsLong() + pause.toNanos() - start > policy.budget.get().toNanos()) {
         return Optional.empty();
       }
       attempts++;
@@ -138,7 +146,7 @@ public final class RetryPolicy {
 
     /** The time since the first attempt began. */
     public Duration elapsed() {
-      return Duration.ofNanos(System.nanoTime() - start);
+      return Duration.ofNanos(clock.getAsLong() - start);
     }
   }
 }

@@ -52,12 +52,28 @@ class RetryPolicyTest {
 
   @Test
   void noPauseEndsPastTheBudget() {
-    // Pauses are handed out, not slept: 250+500+1000+2000 = 3750 ms fit in 4 s, the next does not.
+    // Each pause handed out is spent on the clock: 250+500+1000+2000 = 3750 ms fit in 4 s, the
+    // next 4 s pause does not.
+    long[] now = {0};
     RetryPolicy.Retries retries =
         RetryPolicy.within(Duration.ofSeconds(4))
             .backoff(Duration.ofMillis(250), Duration.ofSeconds(5))
-            .start();
-    assertEquals(Optional.of(Duration.ofMillis(250)), retries.next());
+            .start(() -> now[0]);
+    List<Long> spent = new ArrayList<>();
+    for (Optional<Duration> p = retries.next(); p.isPresent(); p = retries.next()) {
+      spent.add(p.get().toMillis());
+      now[0] += p.get().toNanos();
+    }
+    assertEquals(List.of(250L, 500L, 1000L, 2000L), spent);
+    assertEquals(Duration.ofMillis(3750), retries.elapsed());
+    // Time spent on the attempts themselves counts too: after 3.9 s, a 250 ms pause does not fit.
+    now[0] = 0;
+    RetryPolicy.Retries slow =
+        RetryPolicy.within(Duration.ofSeconds(4))
+            .backoff(Duration.ofMillis(250), Duration.ofSeconds(5))
+            .start(() -> now[0]);
+    now[0] = Duration.ofMillis(3900).toNanos();
+    assertEquals(Optional.empty(), slow.next());
     assertEquals(
         Optional.empty(),
         RetryPolicy.within(Duration.ofMillis(100)).start().next(),
