@@ -341,15 +341,21 @@ public final class NixAurora {
     // The job's own rules are not checked: the diff shows what would change, an update refuses.
     checkJobs(run, null, false, options.failFast(), false);
     List<Integer> open = run.openIndices();
+    AtomicBoolean stop = new AtomicBoolean(false);
     forEachBounded(
         open,
         options.parallel(),
         i -> {
+          if (options.failFast() && stop.get()) {
+            run.skip(i, "not diffed: another job failed and fail-fast is on");
+            return;
+          }
           try {
             AuroraJobConfig config = compiler.compile(run.built[i], store.initCommand());
             Optional<JobDiff> diff = submitter.diff(config);
             run.done(i, new Diffed(run.built[i], config, diff));
           } catch (InvalidJobException | SubmitException e) {
+            stop.set(true);
             run.fail(i, e);
           }
         });

@@ -132,6 +132,7 @@ class NixAuroraTest {
     final AtomicInteger running = new AtomicInteger();
     final AtomicInteger mostAtOnce = new AtomicInteger();
     final List<String> checked = Collections.synchronizedList(new ArrayList<>());
+    final List<JobKey> diffed = Collections.synchronizedList(new ArrayList<>());
     SubmitException notReady;
 
     @Override
@@ -170,6 +171,16 @@ class NixAuroraTest {
       } finally {
         running.decrementAndGet();
       }
+    }
+
+    @Override
+    public java.util.Optional<io.nixaurora.api.JobDiff> diff(AuroraJobConfig config)
+        throws SubmitException {
+      if (config.key().name().startsWith("down")) {
+        throw new SubmitException.Network("scheduler unreachable");
+      }
+      diffed.add(config.key());
+      return java.util.Optional.empty();
     }
 
     @Override
@@ -296,6 +307,36 @@ class NixAuroraTest {
     assertEquals(List.of(), submitter.created);
     assertInstanceOf(JobResult.Skipped.class, results.get(0));
     assertEquals(3, JobResult.exitCode(results));
+  }
+
+  @Test
+  void failFastStartsNoSubmissionOnceOneFailed() throws Exception {
+    // one at a time, so the order is the targets' and the test does not depend on timing
+    List<JobResult<Submitted>> results =
+        aurora()
+            .deployAll(
+                Action.CREATE,
+                List.of(target("refused"), target("alpha"), target("beta")),
+                new Options(1, true));
+    assertEquals(List.of(), submitter.created);
+    assertInstanceOf(JobResult.Failed.class, results.get(0));
+    assertInstanceOf(JobResult.Skipped.class, results.get(1));
+    assertInstanceOf(JobResult.Skipped.class, results.get(2));
+    assertEquals(4, JobResult.exitCode(results));
+  }
+
+  @Test
+  void failFastStopsTheDiffsOnceOneFailed() throws Exception {
+    List<JobResult<Diffed>> results =
+        aurora().diffAll(List.of(target("down"), target("alpha")), new Options(1, true));
+    assertEquals(List.of(), submitter.diffed);
+    assertEquals(7, ((JobResult.Failed<Diffed>) results.get(0)).error().exitCode());
+    assertInstanceOf(JobResult.Skipped.class, results.get(1));
+
+    List<JobResult<Diffed>> all =
+        aurora().diffAll(List.of(target("down"), target("alpha")), new Options(1, false));
+    assertEquals(List.of(key("alpha")), submitter.diffed, "without fail-fast the others go on");
+    assertInstanceOf(JobResult.Done.class, all.get(1));
   }
 
   @Test
