@@ -12,6 +12,7 @@ import io.nixaurora.api.ProcessScript;
 import io.nixaurora.api.event.LogEvent;
 import io.nixaurora.compiler.ReadJsonLimits;
 import io.nixaurora.core.Built;
+import io.nixaurora.core.JobResult;
 import io.nixaurora.core.StepListener;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -225,8 +226,7 @@ public final class BuildCommand implements Callable<Integer> {
             + " ("
             + Durations.since(start)
             + ")");
-    List<Integer> failed = codes.stream().filter(c -> c != 0).distinct().toList();
-    return failed.isEmpty() ? 0 : failed.size() == 1 ? failed.get(0) : 1;
+    return JobResult.exitCode(codes.stream().filter(c -> c != 0).toList(), false);
   }
 
   private static void warnUnloadable(ConsoleListener console, Built built) {

@@ -110,7 +110,9 @@ public final class DiffCommand implements Callable<Integer> {
     ErrorReporter reporter = new ErrorReporter(session.options());
     ObjectMapper mapper = new ObjectMapper();
     ArrayNode array = mapper.createArrayNode();
+    // the exit codes of the failed jobs
     List<Integer> codes = new ArrayList<>();
+    boolean skipped = false;
     session.console(err).finish();
     for (int i = 0; i < results.size(); i++) {
       JobResult<Diffed> r = results.get(i);
@@ -127,7 +129,6 @@ public final class DiffCommand implements Callable<Integer> {
             out.println("== " + shown.key() + " (" + SafeText.escape(label) + ")");
             print(out, shown);
           }
-          codes.add(0);
         } catch (CliException e) {
           failure = e;
         }
@@ -135,7 +136,7 @@ public final class DiffCommand implements Callable<Integer> {
         failure = f.error();
       } else if (r instanceof JobResult.Skipped<Diffed> s) {
         err.println("skipped " + SafeText.escape(label) + ": " + s.reason());
-        codes.add(1);
+        skipped = true;
       }
       if (failure != null) {
         String name = r.key().map(k -> k + " (" + label + ")").orElse(label);
@@ -153,11 +154,7 @@ public final class DiffCommand implements Callable<Integer> {
       out.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(array));
     }
     out.flush();
-    return codes.stream().allMatch(c -> c == 0)
-        ? 0
-        : codes.stream().filter(c -> c != 0).distinct().count() == 1
-            ? codes.stream().filter(c -> c != 0).findFirst().get()
-            : 1;
+    return JobResult.exitCode(codes, skipped);
   }
 
   /** A diff and where it comes from. */

@@ -297,6 +297,18 @@ class ManyJobsIT {
   }
 
   @Test
+  void diffWithFailFastExitsWithTheRefusalsCodeNotTheSkippedJobs() throws Exception {
+    job("a.nix", "othercluster", "alpha", "Resources { cpu = 1; ram = 16 * MB; disk = 16 * MB; }");
+    good("b.nix", "beta");
+
+    Cli.Result r = cli.run("diff", "devcluster", jobs.toString(), "--fail-fast");
+
+    assertEquals(3, r.exitCode(), r.toString());
+    assertTrue(r.err().contains("not of cluster devcluster"), r.err());
+    assertTrue(r.err().contains("skipped " + jobs.resolve("b.nix")), r.err());
+  }
+
+  @Test
   void diffAndUpdateTakeSeveralJobs() throws Exception {
     good("a.nix", "alpha");
     good("b.nix", "beta");

@@ -340,6 +340,14 @@ class NixAuroraTest {
   }
 
   @Test
+  void theExitCodeIsTheFailuresSharedCodeAndSkippedJobsCountOnlyWithoutFailures() {
+    assertEquals(0, JobResult.exitCode(List.of(), false));
+    assertEquals(3, JobResult.exitCode(List.of(3, 3), true));
+    assertEquals(1, JobResult.exitCode(List.of(3, 4), false));
+    assertEquals(1, JobResult.exitCode(List.of(), true));
+  }
+
+  @Test
   void submissionsStayWithinTheBoundAndFailuresAreTheirJobs() throws Exception {
     List<Target> targets = new ArrayList<>();
     for (int i = 0; i < 8; i++) {
