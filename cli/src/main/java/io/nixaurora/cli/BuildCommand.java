@@ -207,7 +207,7 @@ public final class BuildCommand implements Callable<Integer> {
         if (key != null) {
           node.put("key", key.toString());
         }
-        node.put("error", failure.getMessage());
+        node.put("error", ErrorReporter.forJson(failure));
         node.put("exit_code", failure.exitCode());
       }
     }

@@ -145,7 +145,7 @@ public final class DiffCommand implements Callable<Integer> {
           ObjectNode node = array.addObject();
           node.put("job", label);
           r.key().ifPresent(k -> node.put("key", k.toString()));
-          node.put("error", failure.getMessage());
+          node.put("error", ErrorReporter.forJson(failure));
           node.put("exit_code", failure.exitCode());
         }
       }
