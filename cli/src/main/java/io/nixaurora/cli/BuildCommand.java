@@ -169,6 +169,7 @@ public final class BuildCommand implements Callable<Integer> {
     ArrayNode array = mapper.createArrayNode();
     PrintWriter stdout = spec.commandLine().getOut();
     List<Integer> codes = new ArrayList<>();
+    java.util.Map<String, Pipeline> pipelines = new java.util.HashMap<>();
     for (int i = 0; i < all.size(); i++) {
       String label = all.get(i).label();
       NixAuroraException failure;
@@ -176,7 +177,13 @@ public final class BuildCommand implements Callable<Integer> {
       if (evaluated.get(i) instanceof Evaluated.Built b) {
         try {
           key = b.job().key();
-          Pipeline pipeline = session.pipeline(session.cluster(key.cluster(), clusterOptions), err);
+          // One pipeline (one store provider) per cluster, not per job.
+          String cluster = key.cluster();
+          Pipeline pipeline = pipelines.get(cluster);
+          if (pipeline == null) {
+            pipeline = session.pipeline(session.cluster(cluster, clusterOptions), err);
+            pipelines.put(cluster, pipeline);
+          }
           Built built = pipeline.facade(false, StepListener.NONE).compile(b.job());
           warnUnloadable(console, built);
           console.finish();

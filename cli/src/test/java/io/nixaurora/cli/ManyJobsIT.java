@@ -297,6 +297,21 @@ class ManyJobsIT {
   }
 
   @Test
+  void buildMakesOneStoreProviderPerClusterNotPerJob() throws Exception {
+    good("a.nix", "alpha");
+    good("b.nix", "beta");
+    good("c.nix", "gamma");
+
+    Cli.Result r = cli.run("build", jobs.toString(), "--verbose");
+
+    assertEquals(0, r.exitCode(), r.toString());
+    assertEquals(
+        1,
+        r.err().lines().filter(l -> l.contains("store provider: binary-cache (")).count(),
+        r.err());
+  }
+
+  @Test
   void diffWithFailFastExitsWithTheRefusalsCodeNotTheSkippedJobs() throws Exception {
     job("a.nix", "othercluster", "alpha", "Resources { cpu = 1; ram = 16 * MB; disk = 16 * MB; }");
     good("b.nix", "beta");
