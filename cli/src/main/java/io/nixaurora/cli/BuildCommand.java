@@ -190,6 +190,7 @@ public final class BuildCommand implements Callable<Integer> {
           if (json) {
             ObjectNode node = (ObjectNode) mapper.readTree(envelope(built, pipeline));
             node.put("job", label);
+            node.put("status", "built");
             array.add(node);
           } else {
             String text = built.config().json();
@@ -214,6 +215,7 @@ public final class BuildCommand implements Callable<Integer> {
         if (key != null) {
           node.put("key", key.toString());
         }
+        node.put("status", "failed");
         node.put("error", ErrorReporter.forJson(failure));
         node.put("exit_code", failure.exitCode());
       }

@@ -21,7 +21,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
@@ -48,19 +47,7 @@ import picocli.CommandLine.Spec;
     })
 public final class DiffCommand implements Callable<Integer> {
 
-  @Parameters(
-      index = "0",
-      paramLabel = "KEY|CLUSTER",
-      description = "CLUSTER/ROLE/ENV/NAME for one job, or a bare CLUSTER name for several.")
-  String key;
-
-  @Parameters(
-      index = "1..*",
-      arity = "1..*",
-      paramLabel = "JOB",
-      description =
-          "A .nix file, a directory (of jobs), DIR#NAME or 'DIR#*' (every job of a flake).")
-  List<String> jobs;
+  @Mixin JobArguments arguments;
 
   @Option(names = "--json", description = "Print the diff as JSON.")
   boolean json;
@@ -79,6 +66,8 @@ public final class DiffCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    String key = arguments.target;
+    List<String> jobs = arguments.jobs;
     PrintWriter err = spec.commandLine().getErr();
     PrintWriter out = spec.commandLine().getOut();
     if (!JobArgument.isCluster(key)) {
@@ -124,6 +113,7 @@ public final class DiffCommand implements Callable<Integer> {
           if (json) {
             ObjectNode node = toJson(mapper, shown);
             node.put("job", label);
+            node.put("status", "diffed");
             array.add(node);
           } else {
             out.println("== " + shown.key() + " (" + SafeText.escape(label) + ")");
@@ -137,6 +127,13 @@ public final class DiffCommand implements Callable<Integer> {
       } else if (r instanceof JobResult.Skipped<Diffed> s) {
         err.println("skipped " + SafeText.escape(label) + ": " + s.reason());
         skipped = true;
+        if (json) {
+          ObjectNode node = array.addObject();
+          node.put("job", label);
+          r.key().ifPresent(k -> node.put("key", k.toString()));
+          node.put("status", "skipped");
+          node.put("reason", s.reason());
+        }
       }
       if (failure != null) {
         String name = r.key().map(k -> k + " (" + label + ")").orElse(label);
@@ -145,6 +142,7 @@ public final class DiffCommand implements Callable<Integer> {
           ObjectNode node = array.addObject();
           node.put("job", label);
           r.key().ifPresent(k -> node.put("key", k.toString()));
+          node.put("status", "failed");
           node.put("error", ErrorReporter.forJson(failure));
           node.put("exit_code", failure.exitCode());
         }

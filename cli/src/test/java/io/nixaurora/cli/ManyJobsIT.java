@@ -321,6 +321,16 @@ class ManyJobsIT {
     assertEquals(3, r.exitCode(), r.toString());
     assertTrue(r.err().contains("not of cluster devcluster"), r.err());
     assertTrue(r.err().contains("skipped " + jobs.resolve("b.nix")), r.err());
+
+    // --json: an object per job, the skipped one too
+    Cli.Result json = cli.run("diff", "devcluster", jobs.toString(), "--fail-fast", "--json");
+    assertEquals(3, json.exitCode(), json.toString());
+    JsonNode results = JSON.readTree(json.out());
+    assertEquals(2, results.size(), json.out());
+    assertEquals("failed", results.get(0).get("status").asText(), json.out());
+    assertEquals(3, results.get(0).get("exit_code").asInt(), json.out());
+    assertEquals("skipped", results.get(1).get("status").asText(), json.out());
+    assertEquals("devcluster/vagrant/devel/beta", results.get(1).get("key").asText(), json.out());
   }
 
   @Test
