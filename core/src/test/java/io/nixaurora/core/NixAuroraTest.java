@@ -85,6 +85,7 @@ class NixAuroraTest {
     final List<List<JobKey>> published = Collections.synchronizedList(new ArrayList<>());
     final Set<JobKey> released = Collections.synchronizedSet(new HashSet<>());
     StoreException failure;
+    Set<JobKey> retained = Set.of();
 
     @Override
     public String name() {
@@ -117,6 +118,11 @@ class NixAuroraTest {
                 "recorded"));
       }
       return out;
+    }
+
+    @Override
+    public Set<JobKey> retainedJobs() {
+      return retained;
     }
 
     @Override
@@ -323,6 +329,19 @@ class NixAuroraTest {
     assertInstanceOf(JobResult.Skipped.class, results.get(1));
     assertInstanceOf(JobResult.Skipped.class, results.get(2));
     assertEquals(4, JobResult.exitCode(results));
+    // published for a create that never happened: their roots go, as the refused one's do
+    assertEquals(Set.of(key("refused"), key("alpha"), key("beta")), store.released);
+  }
+
+  @Test
+  void aSkippedCreateKeepsTheRootsOfAJobThatHadSomeBefore() throws Exception {
+    store.retained = Set.of(key("alpha"));
+    aurora()
+        .deployAll(
+            Action.CREATE,
+            List.of(target("refused"), target("alpha"), target("beta")),
+            new Options(1, true));
+    assertEquals(Set.of(key("refused"), key("beta")), store.released);
   }
 
   @Test
