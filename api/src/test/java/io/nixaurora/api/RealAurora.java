@@ -23,10 +23,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The real Apache Aurora 0.22 client and its scheduler stand-in from {@code ../shared/aurora-0.22}
- * (found from the working directory upwards, or {@code $AURORA_0_22}), for tests that compare
- * nix-aurora with what Aurora actually does. Needs CPython 2.7 ({@code $AURORA_PYTHON2}, else
- * {@code ~/.pyenv/versions/2.7.18/bin/python}); without it the tests fail saying so, they are not
- * skipped.
+ * (found from the working directory upwards, or {@code $AURORA_0_22_HOME}, which .ci/run sets; the
+ * older {@code $AURORA_0_22} is still read), for tests that compare nix-aurora with what Aurora
+ * actually does. Needs CPython 2.7 ({@code $AURORA_PYTHON2}, else {@code
+ * ~/.pyenv/versions/2.7.18/bin/python}); without it the tests fail saying so, they are not skipped.
  */
 public final class RealAurora {
   private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -45,7 +45,11 @@ public final class RealAurora {
    * @throws IllegalStateException saying what is missing
    */
   public static RealAurora locate() {
-    Path dir = Optional.ofNullable(System.getenv("AURORA_0_22")).map(Path::of).orElse(null);
+    Path dir =
+        configured("AURORA_0_22_HOME")
+            .or(() -> configured("AURORA_0_22"))
+            .map(Path::of)
+            .orElse(null);
     if (dir == null) {
       for (Path at = Path.of("").toAbsolutePath(); at != null; at = at.getParent()) {
         Path candidate = at.resolve("shared/aurora-0.22");
@@ -58,11 +62,11 @@ public final class RealAurora {
     if (dir == null || !Files.isExecutable(dir.resolve("bin/aurora"))) {
       throw new IllegalStateException(
           "these tests need the real Aurora 0.22 client in ../shared/aurora-0.22 (or"
-              + " $AURORA_0_22); not found from "
-              + Path.of("").toAbsolutePath());
+              + " $AURORA_0_22_HOME); not found from "
+              + (dir == null ? Path.of("").toAbsolutePath() : dir));
     }
     String python =
-        Optional.ofNullable(System.getenv("AURORA_PYTHON2"))
+        configured("AURORA_PYTHON2")
             .orElse(System.getProperty("user.home") + "/.pyenv/versions/2.7.18/bin/python");
     if (!Files.isExecutable(Path.of(python))) {
       throw new IllegalStateException(
@@ -73,8 +77,17 @@ public final class RealAurora {
     return new RealAurora(dir, python);
   }
 
+  private static Optional<String> configured(String variable) {
+    return Optional.ofNullable(System.getenv(variable)).filter(v -> !v.isBlank());
+  }
+
   public Path home() {
     return home;
+  }
+
+  /** CPython 2.7, as the client's {@code bin/python2} looks for it. */
+  public Path python() {
+    return Path.of(python);
   }
 
   /** What a program printed and its exit code. */

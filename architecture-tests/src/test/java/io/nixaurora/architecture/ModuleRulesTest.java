@@ -183,6 +183,58 @@ class ModuleRulesTest {
         .check(classes);
   }
 
+  /**
+   * The cli classes that may name a backend's classes, each for a reason of its own; every other
+   * cli class reaches backends through the SPIs and their factories. Dagger's generated classes
+   * ({@code DaggerCliComponent}, {@code CacheCommand_Push_Factory}) count as the class they are
+   * generated for.
+   */
+  static final Set<String> CLI_CLASSES_NAMING_BACKENDS =
+      Set.of(
+          // the wiring: the built-in backends' Dagger modules
+          "CliComponent",
+          // the job evaluator is nix-local's: only nix-local runs Nix
+          "Evaluation",
+          // the cache commands are about the binary cache itself
+          "CacheCommand",
+          // `run` runs a task on this machine, so its init command is the local store provider's
+          // (it names nix-local's setting keys, constants javac inlines: the rule cannot see them)
+          "RunCommand",
+          // what agents need of Nix (a daemon for the role user), for agent-config
+          "AgentNeeds");
+
+  /** Classes of {@code pkg} name backend classes only in {@code allowed} (simple names). */
+  static ArchRule namesBackendsOnlyIn(String pkg, Set<String> allowed) {
+    return noClasses()
+        .that()
+        .resideInAPackage(pkg)
+        .and(
+            DescribedPredicate.describe(
+                "are not one of " + new java.util.TreeSet<>(allowed),
+                (JavaClass c) -> !allowed.contains(generatedFor(c))))
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(NIX_LOCAL, NIX_CACHE, SUBMIT_CLI, SUBMIT_HTTP)
+        .because(
+            "docs/ARCHITECTURE.md: the cli reaches backends through the SPIs and their factories,"
+                + " so a plugin backend is as good as a built-in one");
+  }
+
+  /** The hand-written top-level class a (nested or Dagger-generated) class belongs to. */
+  static String generatedFor(JavaClass c) {
+    String name = c.getName().substring(c.getPackageName().length() + 1);
+    name = name.split("\\$", 2)[0];
+    if (name.startsWith("Dagger")) {
+      name = name.substring("Dagger".length());
+    }
+    return name.split("_", 2)[0];
+  }
+
+  @Test
+  void theCliNamesBackendClassesOnlyWhereItMust() {
+    namesBackendsOnlyIn(CLI, CLI_CLASSES_NAMING_BACKENDS).check(classes);
+  }
+
   @Test
   void nothingDependsOnTheCli() {
     noClasses()

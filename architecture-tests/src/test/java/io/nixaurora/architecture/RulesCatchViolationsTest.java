@@ -59,6 +59,20 @@ class RulesCatchViolationsTest {
         ModuleRulesTest.usesNoBackend("io.nixaurora.architecture.fixtures.."), "NixRunner");
   }
 
+  @Test
+  void aBackendNamedOutsideTheAllowedCliClassesIsCaught() {
+    assertViolation(
+        ModuleRulesTest.namesBackendsOnlyIn(
+            "io.nixaurora.architecture.fixtures..", java.util.Set.of("Offender")),
+        "UsesBackend");
+    // the allowed class itself is not reported
+    EvaluationResult allowed =
+        ModuleRulesTest.namesBackendsOnlyIn(
+                "io.nixaurora.architecture.fixtures..", java.util.Set.of("UsesBackend"))
+            .evaluate(FIXTURES);
+    assertTrue(!allowed.hasViolation(), String.join("\n", allowed.getFailureReport().getDetails()));
+  }
+
   private static void assertViolation(ArchRule rule, String expected) {
     EvaluationResult result = rule.evaluate(FIXTURES);
     assertTrue(result.hasViolation(), rule.getDescription() + " found nothing");

@@ -12,6 +12,7 @@ import io.nixaurora.api.ProcessScript;
 import io.nixaurora.api.event.LogEvent;
 import io.nixaurora.compiler.ReadJsonLimits;
 import io.nixaurora.core.Built;
+import io.nixaurora.core.JobResult;
 import io.nixaurora.core.StepListener;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -168,6 +169,7 @@ public final class BuildCommand implements Callable<Integer> {
     ArrayNode array = mapper.createArrayNode();
     PrintWriter stdout = spec.commandLine().getOut();
     List<Integer> codes = new ArrayList<>();
+    java.util.Map<String, Pipeline> pipelines = new java.util.HashMap<>();
     for (int i = 0; i < all.size(); i++) {
       String label = all.get(i).label();
       NixAuroraException failure;
@@ -175,13 +177,20 @@ public final class BuildCommand implements Callable<Integer> {
       if (evaluated.get(i) instanceof Evaluated.Built b) {
         try {
           key = b.job().key();
-          Pipeline pipeline = session.pipeline(session.cluster(key.cluster(), clusterOptions), err);
+          // One pipeline (one store provider) per cluster, not per job.
+          String cluster = key.cluster();
+          Pipeline pipeline = pipelines.get(cluster);
+          if (pipeline == null) {
+            pipeline = session.pipeline(session.cluster(cluster, clusterOptions), err);
+            pipelines.put(cluster, pipeline);
+          }
           Built built = pipeline.facade(false, StepListener.NONE).compile(b.job());
           warnUnloadable(console, built);
           console.finish();
           if (json) {
             ObjectNode node = (ObjectNode) mapper.readTree(envelope(built, pipeline));
             node.put("job", label);
+            node.put("status", "built");
             array.add(node);
           } else {
             String text = built.config().json();
@@ -206,7 +215,8 @@ public final class BuildCommand implements Callable<Integer> {
         if (key != null) {
           node.put("key", key.toString());
         }
-        node.put("error", failure.getMessage());
+        node.put("status", "failed");
+        node.put("error", ErrorReporter.forJson(failure));
         node.put("exit_code", failure.exitCode());
       }
     }
@@ -225,8 +235,7 @@ public final class BuildCommand implements Callable<Integer> {
             + " ("
             + Durations.since(start)
             + ")");
-    List<Integer> failed = codes.stream().filter(c -> c != 0).distinct().toList();
-    return failed.isEmpty() ? 0 : failed.size() == 1 ? failed.get(0) : 1;
+    return JobResult.exitCode(codes.stream().filter(c -> c != 0).toList(), false);
   }
 
   private static void warnUnloadable(ConsoleListener console, Built built) {

@@ -1,14 +1,12 @@
 package io.nixaurora.cli;
 
 import io.nixaurora.core.Action;
-import java.util.List;
 import java.util.concurrent.Callable;
 import javax.inject.Inject;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code nix-aurora create KEY JOB} or {@code create CLUSTER JOB [JOB...]}. */
@@ -44,19 +42,7 @@ import picocli.CommandLine.Spec;
     })
 public final class CreateCommand implements Callable<Integer> {
 
-  @Parameters(
-      index = "0",
-      paramLabel = "KEY|CLUSTER",
-      description = "CLUSTER/ROLE/ENV/NAME for one job, or a bare CLUSTER name for several.")
-  String target;
-
-  @Parameters(
-      index = "1..*",
-      arity = "1..*",
-      paramLabel = "JOB",
-      description =
-          "A .nix file, a directory (of jobs), DIR#NAME or 'DIR#*' (every job of a flake).")
-  List<String> jobs;
+  @Mixin JobArguments arguments;
 
   @Option(
       names = {"-n", "--dry-run"},
@@ -87,6 +73,6 @@ public final class CreateCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     return new Deploy(session, spec, clusterOptions, batch, dryRun, json, Action.CREATE)
-        .run(target, jobs);
+        .run(arguments.target, arguments.jobs);
   }
 }

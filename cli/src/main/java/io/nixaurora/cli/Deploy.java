@@ -209,7 +209,7 @@ final class Deploy {
       } else if (r instanceof JobResult.Failed<?> f) {
         failed++;
         node.put("status", "failed");
-        node.put("error", f.error().getMessage());
+        node.put("error", ErrorReporter.forJson(f.error()));
         node.put("exit_code", f.error().exitCode());
         node.put("published", f.published());
         console.finish();

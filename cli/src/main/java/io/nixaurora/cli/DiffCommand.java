@@ -21,7 +21,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
@@ -48,19 +47,7 @@ import picocli.CommandLine.Spec;
     })
 public final class DiffCommand implements Callable<Integer> {
 
-  @Parameters(
-      index = "0",
-      paramLabel = "KEY|CLUSTER",
-      description = "CLUSTER/ROLE/ENV/NAME for one job, or a bare CLUSTER name for several.")
-  String key;
-
-  @Parameters(
-      index = "1..*",
-      arity = "1..*",
-      paramLabel = "JOB",
-      description =
-          "A .nix file, a directory (of jobs), DIR#NAME or 'DIR#*' (every job of a flake).")
-  List<String> jobs;
+  @Mixin JobArguments arguments;
 
   @Option(names = "--json", description = "Print the diff as JSON.")
   boolean json;
@@ -79,6 +66,8 @@ public final class DiffCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    String key = arguments.target;
+    List<String> jobs = arguments.jobs;
     PrintWriter err = spec.commandLine().getErr();
     PrintWriter out = spec.commandLine().getOut();
     if (!JobArgument.isCluster(key)) {
@@ -110,7 +99,9 @@ public final class DiffCommand implements Callable<Integer> {
     ErrorReporter reporter = new ErrorReporter(session.options());
     ObjectMapper mapper = new ObjectMapper();
     ArrayNode array = mapper.createArrayNode();
+    // the exit codes of the failed jobs
     List<Integer> codes = new ArrayList<>();
+    boolean skipped = false;
     session.console(err).finish();
     for (int i = 0; i < results.size(); i++) {
       JobResult<Diffed> r = results.get(i);
@@ -122,12 +113,12 @@ public final class DiffCommand implements Callable<Integer> {
           if (json) {
             ObjectNode node = toJson(mapper, shown);
             node.put("job", label);
+            node.put("status", "diffed");
             array.add(node);
           } else {
             out.println("== " + shown.key() + " (" + SafeText.escape(label) + ")");
             print(out, shown);
           }
-          codes.add(0);
         } catch (CliException e) {
           failure = e;
         }
@@ -135,7 +126,14 @@ public final class DiffCommand implements Callable<Integer> {
         failure = f.error();
       } else if (r instanceof JobResult.Skipped<Diffed> s) {
         err.println("skipped " + SafeText.escape(label) + ": " + s.reason());
-        codes.add(1);
+        skipped = true;
+        if (json) {
+          ObjectNode node = array.addObject();
+          node.put("job", label);
+          r.key().ifPresent(k -> node.put("key", k.toString()));
+          node.put("status", "skipped");
+          node.put("reason", s.reason());
+        }
       }
       if (failure != null) {
         String name = r.key().map(k -> k + " (" + label + ")").orElse(label);
@@ -144,7 +142,8 @@ public final class DiffCommand implements Callable<Integer> {
           ObjectNode node = array.addObject();
           node.put("job", label);
           r.key().ifPresent(k -> node.put("key", k.toString()));
-          node.put("error", failure.getMessage());
+          node.put("status", "failed");
+          node.put("error", ErrorReporter.forJson(failure));
           node.put("exit_code", failure.exitCode());
         }
       }
@@ -153,11 +152,7 @@ public final class DiffCommand implements Callable<Integer> {
       out.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(array));
     }
     out.flush();
-    return codes.stream().allMatch(c -> c == 0)
-        ? 0
-        : codes.stream().filter(c -> c != 0).distinct().count() == 1
-            ? codes.stream().filter(c -> c != 0).findFirst().get()
-            : 1;
+    return JobResult.exitCode(codes, skipped);
   }
 
   /** A diff and where it comes from. */

@@ -110,6 +110,15 @@ public final class ErrorReporter
     return code;
   }
 
+  /**
+   * An error's text for {@code --json}: as on stderr, passwords in URLs masked and JDK class names
+   * worded (JSON escapes control characters itself, and nothing is cut).
+   */
+  static String forJson(Throwable e) {
+    String message = e.getMessage();
+    return Urls.shown(plain(message == null ? "failed" : message));
+  }
+
   private static String cutLine(String line) {
     return line.length() <= MAX_LINE
         ? line

@@ -297,6 +297,43 @@ class ManyJobsIT {
   }
 
   @Test
+  void buildMakesOneStoreProviderPerClusterNotPerJob() throws Exception {
+    good("a.nix", "alpha");
+    good("b.nix", "beta");
+    good("c.nix", "gamma");
+
+    Cli.Result r = cli.run("build", jobs.toString(), "--verbose");
+
+    assertEquals(0, r.exitCode(), r.toString());
+    assertEquals(
+        1,
+        r.err().lines().filter(l -> l.contains("store provider: binary-cache (")).count(),
+        r.err());
+  }
+
+  @Test
+  void diffWithFailFastExitsWithTheRefusalsCodeNotTheSkippedJobs() throws Exception {
+    job("a.nix", "othercluster", "alpha", "Resources { cpu = 1; ram = 16 * MB; disk = 16 * MB; }");
+    good("b.nix", "beta");
+
+    Cli.Result r = cli.run("diff", "devcluster", jobs.toString(), "--fail-fast");
+
+    assertEquals(3, r.exitCode(), r.toString());
+    assertTrue(r.err().contains("not of cluster devcluster"), r.err());
+    assertTrue(r.err().contains("skipped " + jobs.resolve("b.nix")), r.err());
+
+    // --json: an object per job, the skipped one too
+    Cli.Result json = cli.run("diff", "devcluster", jobs.toString(), "--fail-fast", "--json");
+    assertEquals(3, json.exitCode(), json.toString());
+    JsonNode results = JSON.readTree(json.out());
+    assertEquals(2, results.size(), json.out());
+    assertEquals("failed", results.get(0).get("status").asText(), json.out());
+    assertEquals(3, results.get(0).get("exit_code").asInt(), json.out());
+    assertEquals("skipped", results.get(1).get("status").asText(), json.out());
+    assertEquals("devcluster/vagrant/devel/beta", results.get(1).get("key").asText(), json.out());
+  }
+
+  @Test
   void diffAndUpdateTakeSeveralJobs() throws Exception {
     good("a.nix", "alpha");
     good("b.nix", "beta");

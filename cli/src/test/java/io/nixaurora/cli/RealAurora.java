@@ -1,7 +1,5 @@
 package io.nixaurora.cli;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -14,38 +12,22 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The real Aurora 0.22 pieces in {@code ../shared/aurora-0.22} (or {@code $AURORA_0_22_HOME}): its
- * client, scheduler stand-in and Thermos runner. They need CPython 2.7 ({@code $AURORA_PYTHON2},
- * else pyenv's 2.7.18); a machine without it fails the test saying so, it is not skipped.
+ * The real Aurora 0.22 pieces in {@code ../shared/aurora-0.22} (or {@code $AURORA_0_22_HOME}), as
+ * api's test helper {@link io.nixaurora.api.RealAurora} finds them: its client, scheduler stand-in
+ * and Thermos runner, with the cli tests' own helpers. They need CPython 2.7 ({@code
+ * $AURORA_PYTHON2}, else pyenv's 2.7.18); a machine without it fails the test saying so, it is not
+ * skipped.
  */
 final class RealAurora {
   private RealAurora() {}
 
   static Path home() {
-    String configured = System.getenv("AURORA_0_22_HOME");
-    Path home =
-        configured != null && !configured.isBlank()
-            ? Path.of(configured)
-            : Fixtures.repository().resolve("../shared/aurora-0.22").normalize();
-    assertTrue(
-        Files.isExecutable(home.resolve("bin/aurora")),
-        "the real Aurora 0.22 client is needed: " + home + "/bin/aurora is missing");
-    return home;
+    return io.nixaurora.api.RealAurora.locate().home();
   }
 
   /** CPython 2.7, as aurora-0.22/bin/python2 looks for it. */
   static Path python2() {
-    String configured = System.getenv("AURORA_PYTHON2");
-    Path python =
-        configured != null && !configured.isBlank()
-            ? Path.of(configured)
-            : Path.of(System.getProperty("user.home"), ".pyenv/versions/2.7.18/bin/python");
-    assertTrue(
-        Files.isExecutable(python),
-        "CPython 2.7 is needed for the real Aurora client and Thermos: "
-            + python
-            + " is missing (set AURORA_PYTHON2)");
-    return python;
+    return io.nixaurora.api.RealAurora.locate().python();
   }
 
   /** Whether anything under {@code dir} is a symbolic link (a GC root). */

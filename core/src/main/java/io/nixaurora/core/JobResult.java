@@ -3,9 +3,13 @@ package io.nixaurora.core;
 import io.nixaurora.api.JobKey;
 import io.nixaurora.api.JobSource;
 import io.nixaurora.api.NixAuroraException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The outcome of one job of several: done, failed (refused, or failed in a step), or skipped
@@ -66,23 +70,30 @@ public sealed interface JobResult<T> {
    * exit code when they all share one; otherwise 1.
    */
   static int exitCode(List<? extends JobResult<?>> results) {
-    Integer code = null;
-    boolean anyNotDone = false;
+    List<Integer> failures = new ArrayList<>();
+    boolean anySkipped = false;
     for (JobResult<?> r : results) {
       if (r instanceof Failed<?> f) {
-        int c = f.error().exitCode();
-        if (code == null) {
-          code = c;
-        } else if (code != c) {
-          return 1;
-        }
+        failures.add(f.error().exitCode());
       } else if (r instanceof Skipped<?>) {
-        anyNotDone = true;
+        anySkipped = true;
       }
     }
-    if (code != null) {
-      return code;
+    return exitCode(failures, anySkipped);
+  }
+
+  /**
+   * The same rule for a command that tells its jobs' outcomes itself: 0 when no job failed or was
+   * skipped; the failures' exit code when they all share one (skipped jobs do not count then);
+   * otherwise 1.
+   *
+   * @param failureCodes the exit code of each failed job
+   */
+  static int exitCode(Collection<Integer> failureCodes, boolean anySkipped) {
+    Set<Integer> distinct = new HashSet<>(failureCodes);
+    if (distinct.size() == 1) {
+      return distinct.iterator().next();
     }
-    return anyNotDone ? 1 : 0;
+    return distinct.isEmpty() && !anySkipped ? 0 : 1;
   }
 }

@@ -298,12 +298,21 @@ public final class NixAurora {
     }
     publishAndCompile(run);
     stopIfFailFast(run, options.failFast(), "nothing of it was submitted");
+    Set<JobKey> hadRoots = retainedBefore;
+    if (action == Action.CREATE) {
+      // Published but not to be submitted (its compilation failed, or fail-fast skips it): the
+      // roots registered for it would pin its closure for a job that does not exist.
+      for (int i = 0; i < run.size(); i++) {
+        if (run.publication[i] != null && !run.open(i)) {
+          releaseUnsubmitted(run.key[i], hadRoots);
+        }
+      }
+    }
     List<Integer> open = run.openIndices();
     if (open.isEmpty()) {
       return run.results();
     }
     steps.before(Step.SUBMIT, run.keys(open));
-    Set<JobKey> hadRoots = retainedBefore;
     AtomicBoolean stop = new AtomicBoolean(false);
     forEachBounded(
         open,
@@ -311,6 +320,9 @@ public final class NixAurora {
         i -> {
           if (options.failFast() && stop.get()) {
             run.skip(i, "not submitted: another job failed and fail-fast is on");
+            if (action == Action.CREATE) {
+              releaseUnsubmitted(run.key[i], hadRoots);
+            }
             return;
           }
           AuroraJobConfig config = run.config[i];
@@ -341,15 +353,21 @@ public final class NixAurora {
     // The job's own rules are not checked: the diff shows what would change, an update refuses.
     checkJobs(run, null, false, options.failFast(), false);
     List<Integer> open = run.openIndices();
+    AtomicBoolean stop = new AtomicBoolean(false);
     forEachBounded(
         open,
         options.parallel(),
         i -> {
+          if (options.failFast() && stop.get()) {
+            run.skip(i, "not diffed: another job failed and fail-fast is on");
+            return;
+          }
           try {
             AuroraJobConfig config = compiler.compile(run.built[i], store.initCommand());
             Optional<JobDiff> diff = submitter.diff(config);
             run.done(i, new Diffed(run.built[i], config, diff));
           } catch (InvalidJobException | SubmitException e) {
+            stop.set(true);
             run.fail(i, e);
           }
         });
@@ -538,6 +556,17 @@ public final class NixAurora {
               "kept the GC roots of " + key + ": the create may have reached the scheduler"));
       return;
     }
+    release(key);
+  }
+
+  /** The GC roots of a create that was never submitted go, unless the key had roots before. */
+  private void releaseUnsubmitted(JobKey key, Set<JobKey> hadRoots) {
+    if (!hadRoots.contains(key)) {
+      release(key);
+    }
+  }
+
+  private void release(JobKey key) {
     try {
       store.release(key, events);
     } catch (StoreException failure) {

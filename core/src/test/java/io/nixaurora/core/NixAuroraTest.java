@@ -85,6 +85,7 @@ class NixAuroraTest {
     final List<List<JobKey>> published = Collections.synchronizedList(new ArrayList<>());
     final Set<JobKey> released = Collections.synchronizedSet(new HashSet<>());
     StoreException failure;
+    Set<JobKey> retained = Set.of();
 
     @Override
     public String name() {
@@ -120,6 +121,11 @@ class NixAuroraTest {
     }
 
     @Override
+    public Set<JobKey> retainedJobs() {
+      return retained;
+    }
+
+    @Override
     public boolean release(JobKey key, EventListener events) {
       released.add(key);
       return true;
@@ -132,6 +138,7 @@ class NixAuroraTest {
     final AtomicInteger running = new AtomicInteger();
     final AtomicInteger mostAtOnce = new AtomicInteger();
     final List<String> checked = Collections.synchronizedList(new ArrayList<>());
+    final List<JobKey> diffed = Collections.synchronizedList(new ArrayList<>());
     SubmitException notReady;
 
     @Override
@@ -170,6 +177,16 @@ class NixAuroraTest {
       } finally {
         running.decrementAndGet();
       }
+    }
+
+    @Override
+    public java.util.Optional<io.nixaurora.api.JobDiff> diff(AuroraJobConfig config)
+        throws SubmitException {
+      if (config.key().name().startsWith("down")) {
+        throw new SubmitException.Network("scheduler unreachable");
+      }
+      diffed.add(config.key());
+      return java.util.Optional.empty();
     }
 
     @Override
@@ -296,6 +313,57 @@ class NixAuroraTest {
     assertEquals(List.of(), submitter.created);
     assertInstanceOf(JobResult.Skipped.class, results.get(0));
     assertEquals(3, JobResult.exitCode(results));
+  }
+
+  @Test
+  void failFastStartsNoSubmissionOnceOneFailed() throws Exception {
+    // one at a time, so the order is the targets' and the test does not depend on timing
+    List<JobResult<Submitted>> results =
+        aurora()
+            .deployAll(
+                Action.CREATE,
+                List.of(target("refused"), target("alpha"), target("beta")),
+                new Options(1, true));
+    assertEquals(List.of(), submitter.created);
+    assertInstanceOf(JobResult.Failed.class, results.get(0));
+    assertInstanceOf(JobResult.Skipped.class, results.get(1));
+    assertInstanceOf(JobResult.Skipped.class, results.get(2));
+    assertEquals(4, JobResult.exitCode(results));
+    // published for a create that never happened: their roots go, as the refused one's do
+    assertEquals(Set.of(key("refused"), key("alpha"), key("beta")), store.released);
+  }
+
+  @Test
+  void aSkippedCreateKeepsTheRootsOfAJobThatHadSomeBefore() throws Exception {
+    store.retained = Set.of(key("alpha"));
+    aurora()
+        .deployAll(
+            Action.CREATE,
+            List.of(target("refused"), target("alpha"), target("beta")),
+            new Options(1, true));
+    assertEquals(Set.of(key("refused"), key("beta")), store.released);
+  }
+
+  @Test
+  void failFastStopsTheDiffsOnceOneFailed() throws Exception {
+    List<JobResult<Diffed>> results =
+        aurora().diffAll(List.of(target("down"), target("alpha")), new Options(1, true));
+    assertEquals(List.of(), submitter.diffed);
+    assertEquals(7, ((JobResult.Failed<Diffed>) results.get(0)).error().exitCode());
+    assertInstanceOf(JobResult.Skipped.class, results.get(1));
+
+    List<JobResult<Diffed>> all =
+        aurora().diffAll(List.of(target("down"), target("alpha")), new Options(1, false));
+    assertEquals(List.of(key("alpha")), submitter.diffed, "without fail-fast the others go on");
+    assertInstanceOf(JobResult.Done.class, all.get(1));
+  }
+
+  @Test
+  void theExitCodeIsTheFailuresSharedCodeAndSkippedJobsCountOnlyWithoutFailures() {
+    assertEquals(0, JobResult.exitCode(List.of(), false));
+    assertEquals(3, JobResult.exitCode(List.of(3, 3), true));
+    assertEquals(1, JobResult.exitCode(List.of(3, 4), false));
+    assertEquals(1, JobResult.exitCode(List.of(), true));
   }
 
   @Test

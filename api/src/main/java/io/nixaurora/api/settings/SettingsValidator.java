@@ -61,7 +61,15 @@ public final class SettingsValidator {
     for (SettingDeclaration d : declared) {
       Optional<String> problem = d.type().problem(v.value(), d.allowed());
       if (problem.isPresent()) {
-        return Optional.of(new SettingProblem(v.key(), v.source(), problem.get()));
+        // A type's problem quotes the text; a secret's text is never shown.
+        String line =
+            d.secret()
+                ? (d.type() == SettingType.ENUM
+                        ? "not one of " + String.join(", ", d.allowed())
+                        : "not a valid " + d.type().shortName())
+                    + " (the value is secret and not shown)"
+                : problem.get();
+        return Optional.of(new SettingProblem(v.key(), v.source(), line));
       }
     }
     return Optional.empty();

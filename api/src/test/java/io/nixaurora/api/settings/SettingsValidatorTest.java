@@ -1,6 +1,7 @@
 package io.nixaurora.api.settings;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -27,7 +28,9 @@ class SettingsValidatorTest {
               .build(),
           SettingDeclaration.builder("max_nar", SettingType.SIZE).build(),
           SettingDeclaration.oneOf("compression", "zstd", "xz", "none").build(),
-          SettingDeclaration.builder("password", SettingType.STRING).secret().build());
+          SettingDeclaration.builder("password", SettingType.STRING).secret().build(),
+          SettingDeclaration.builder("token_port", SettingType.INTEGER).secret().build(),
+          SettingDeclaration.oneOf("token_mode", "a", "b").secret().build());
 
   private final SettingsValidator validator = SettingsValidator.of(DECLARED);
 
@@ -53,6 +56,22 @@ class SettingsValidatorTest {
               + "'?)",
           p.get().line());
     }
+  }
+
+  @Test
+  void aSecretOfTheWrongTypeIsRefusedWithoutItsValue() {
+    SettingProblem integer =
+        validator.check(new SettingsValidator.Value("token_port", "hunter2", "-S")).orElseThrow();
+    assertEquals(
+        "-S: token_port: not a valid int (the value is secret and not shown)", integer.line());
+    SettingProblem oneOf =
+        validator.check(new SettingsValidator.Value("token_mode", "hunter2", "-S")).orElseThrow();
+    assertFalse(oneOf.line().contains("hunter2"), oneOf.line());
+    assertTrue(oneOf.line().contains("a, b"), oneOf.line());
+    // what is not secret still shows what was written
+    SettingProblem jobs =
+        validator.check(new SettingsValidator.Value("jobs", "many", "-S")).orElseThrow();
+    assertTrue(jobs.line().contains("'many'"), jobs.line());
   }
 
   @Test
