@@ -72,8 +72,9 @@ cleanup() { rm -rf "$WORK" "$GCROOTS"; }
 trap cleanup EXIT
 
 # The evaluator's class path: this tree's classes and nix-local's dependencies.
-mvn -o -q -pl nix-local -am compile >/dev/null
-mvn -o -q -pl nix-local dependency:build-classpath -Dmdep.outputFile="$WORK/deps.txt" >/dev/null
+# One reactor run (with -am), so our own modules come from this tree, never from ~/.m2; every
+# module writes the file in turn and nix-local, the last, leaves its class path there.
+mvn -o -q -pl nix-local -am compile dependency:build-classpath -Dmdep.outputFile="$WORK/deps.txt" >/dev/null
 CP=$ROOT/api/target/classes:$ROOT/support/target/classes:$ROOT/nix-local/target/classes:$(tr ':' '\n' < "$WORK/deps.txt" \
   | grep -v -e nix-aurora -e junit -e opentest4j -e apiguardian | paste -sd:)
 javac -d "$WORK/classes" -cp "$CP" bench/EvalMany.java
