@@ -32,6 +32,16 @@ public interface Submitter {
   default void checkReady() throws SubmitException {}
 
   /**
+   * Refuses, without asking the cluster, a job this submitter can never submit (such as one its
+   * client cannot load). {@code create} and {@code update} call it before anything is published,
+   * and so does a dry run, which asks the cluster nothing. The default accepts every job.
+   *
+   * @throws InvalidJobException naming the field the submitter cannot carry
+   * @throws SubmitException with the exit code the submitter gives such a job
+   */
+  default void checkSubmittable(Job job) throws InvalidJobException, SubmitException {}
+
+  /**
    * Checks, before anything is published, what only the cluster knows and would refuse, such as a
    * tier it does not have; {@code create} and {@code update} call it after the job's own rules
    * passed, so a refused job publishes nothing. The default checks nothing.

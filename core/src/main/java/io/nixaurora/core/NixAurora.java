@@ -461,9 +461,12 @@ public final class NixAurora {
               built.key() + " is not a service; update rolls out services only",
               "kill the job and create it again, or set service = true (Service { … })");
         }
+        if (submitter != null && action != null) {
+          // What the submitter can never carry (what its client cannot load), dry run or not.
+          submitter.checkSubmittable(built.job());
+        }
         if (askSubmitter) {
-          // What only the cluster knows (its tiers, what its client can load), before anything
-          // is published.
+          // What only the cluster knows (its tiers), before anything is published.
           submitter.checkBeforePublish(built.job(), events);
         }
       } catch (NixAuroraException e) {

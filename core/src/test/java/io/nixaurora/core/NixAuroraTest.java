@@ -154,6 +154,13 @@ class NixAuroraTest {
     }
 
     @Override
+    public void checkSubmittable(Job job) throws InvalidJobException {
+      if (job.name().startsWith("unloadable")) {
+        throw new InvalidJobException("container", "this submitter's client cannot load it");
+      }
+    }
+
+    @Override
     public void checkBeforePublish(Job job, EventListener events) throws InvalidJobException {
       checked.add(job.name());
       if (job.name().startsWith("untiered")) {
@@ -442,6 +449,23 @@ class NixAuroraTest {
     Built alpha = ((JobResult.Done<Built>) results.get(0)).value();
     assertTrue(alpha.config().json().contains("realise /nix/store/"), alpha.config().json());
     assertInstanceOf(InvalidJobException.class, ((JobResult.Failed<Built>) results.get(1)).error());
+  }
+
+  @Test
+  void aJobTheSubmitterCanNeverCarryIsRefusedInADryRunAndInACreate() throws Exception {
+    List<JobResult<Built>> checked =
+        aurora().checkAll(Action.CREATE, List.of(target("alpha"), target("unloadable")));
+    assertInstanceOf(JobResult.Done.class, checked.get(0));
+    assertInstanceOf(InvalidJobException.class, ((JobResult.Failed<Built>) checked.get(1)).error());
+    List<JobResult<Submitted>> created =
+        aurora()
+            .deployAll(
+                Action.CREATE, List.of(target("alpha"), target("unloadable")), Options.DEFAULT);
+    assertInstanceOf(JobResult.Done.class, created.get(0));
+    assertInstanceOf(
+        InvalidJobException.class, ((JobResult.Failed<Submitted>) created.get(1)).error());
+    assertEquals(
+        List.of(List.of(key("alpha"))), store.published, "the refused job is not published");
   }
 
   @Test

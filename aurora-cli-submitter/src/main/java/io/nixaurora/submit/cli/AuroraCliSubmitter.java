@@ -121,7 +121,7 @@ public final class AuroraCliSubmitter implements Submitter {
    * ones is not refused here, only named as unchecked.
    */
   @Override
-  public void checkBeforePublish(Job job, EventListener events) throws SubmitException {
+  public void checkSubmittable(Job job) throws SubmitException {
     // The client hands the job to `aurora job create --read-json`, which cannot load some Choice
     // fields: such a job would fail after its closures were published.
     List<String> unloadable = ReadJsonLimits.unloadable(job);
@@ -132,6 +132,10 @@ public final class AuroraCliSubmitter implements Submitter {
               + "; the cli submitter would fail after publishing: submit this job with"
               + " --submitter http (it sends the job to the scheduler's API)");
     }
+  }
+
+  @Override
+  public void checkBeforePublish(Job job, EventListener events) {
     if (job.tier() != null && !STOCK_TIERS.contains(job.tier())) {
       events.on(
           LogEvent.warn(
