@@ -56,8 +56,9 @@ import java.util.stream.Collectors;
  * the others unless {@link Options#failFast}; two jobs with the same key are both refused.
  *
  * <p>The facade names no backend: whatever a submitter cannot take it refuses in {@link
- * Submitter#checkReady} and {@link Submitter#checkBeforePublish}. Instances are immutable; the
- * backends given decide whether calls may overlap.
+ * Submitter#checkReady}, {@link Submitter#checkSubmittable} and {@link
+ * Submitter#checkBeforePublish}. Instances are immutable; the backends given decide whether calls
+ * may overlap.
  */
 public final class NixAurora {
 
