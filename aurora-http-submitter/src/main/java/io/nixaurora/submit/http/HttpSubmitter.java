@@ -93,8 +93,13 @@ public final class HttpSubmitter implements Submitter {
     try {
       calls.createJob(key, job.jobConfiguration(), cron);
     } catch (SchedulerClient.OutcomeUnknown e) {
-      return OutcomeRecovery.afterLostAnswer(
-          calls, key, action, cron ? ScheduleCronJobArgs.METHOD : CreateJobArgs.METHOD, e);
+      return OutcomeRecovery.afterLostCreate(
+          calls,
+          key,
+          action,
+          cron ? ScheduleCronJobArgs.METHOD : CreateJobArgs.METHOD,
+          job.executorData(),
+          e);
     }
     String url = calls.jobUrl(key);
     if (cron) {
@@ -171,8 +176,7 @@ public final class HttpSubmitter implements Submitter {
     try {
       message = calls.killTasks(key);
     } catch (SchedulerClient.OutcomeUnknown e) {
-      return OutcomeRecovery.afterLostAnswer(
-          calls, key, SubmitResult.Action.KILL, KillTasksArgs.METHOD, e);
+      return OutcomeRecovery.afterLostKill(calls, key, KillTasksArgs.METHOD, e);
     }
     return new SubmitResult(
         key,

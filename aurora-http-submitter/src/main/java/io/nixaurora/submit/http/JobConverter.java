@@ -70,13 +70,16 @@ final class JobConverter {
    * @param taskConfig TaskConfig
    * @param jobConfiguration JobConfiguration
    * @param instanceCount {@code instances}
+   * @param executorData the TaskConfig's executorConfig.data: what identifies this configuration
+   *     among a job's tasks when a create's answer was lost ({@link OutcomeRecovery})
    */
   record Converted(
       JobKey key,
       ObjectNode job,
       TJson.Struct taskConfig,
       TJson.Struct jobConfiguration,
-      int instanceCount) {}
+      int instanceCount,
+      String executorData) {}
 
   private JobConverter() {}
 
@@ -173,6 +176,12 @@ final class JobConverter {
       resourceSet.add(new TJson.Struct().set(Resource.NUM_GPUS, TJson.i64(gpu)));
     }
 
+    JsonNode executor = job.get("executor_config");
+    String executorName = executor.get("name").textValue();
+    String executorData =
+        executorName.equals(AuroraApi.AURORA_EXECUTOR_NAME)
+            ? data
+            : executor.get("data").textValue();
     TJson.Struct taskConfig =
         new TJson.Struct()
             .set(TaskConfig.JOB, jobKey(key))
@@ -186,7 +195,7 @@ final class JobConverter {
                 TaskConfig.CONSTRAINTS,
                 TJson.set("rec", placementConstraints(job.get("constraints"))))
             .set(TaskConfig.TASK_LINKS, TJson.stringMap(Map.of()))
-            .set(TaskConfig.EXECUTOR_CONFIG, executorConfig(job, data))
+            .set(TaskConfig.EXECUTOR_CONFIG, executorConfig(executorName, executorData))
             .set(TaskConfig.METADATA, TJson.set("rec", metadata(job.get("metadata"))))
             .set(TaskConfig.CONTAINER, container(job.get("container")));
     if (job.has("tier")) {
@@ -221,7 +230,7 @@ final class JobConverter {
       jobConfiguration.set(
           JobConfiguration.CRON_SCHEDULE, TJson.str(job.get("cron_schedule").textValue()));
     }
-    return new Converted(key, job, taskConfig, jobConfiguration, (int) instances);
+    return new Converted(key, job, taskConfig, jobConfiguration, (int) instances, executorData);
   }
 
   /**
@@ -535,17 +544,10 @@ final class JobConverter {
     return out;
   }
 
-  private static TJson.Struct executorConfig(ObjectNode job, String data) {
-    JsonNode config = job.get("executor_config");
-    String name = config.get("name").textValue();
+  private static TJson.Struct executorConfig(String name, String data) {
     return new TJson.Struct()
         .set(ExecutorConfig.NAME, TJson.str(name))
-        .set(
-            ExecutorConfig.DATA,
-            TJson.str(
-                name.equals(AuroraApi.AURORA_EXECUTOR_NAME)
-                    ? data
-                    : config.get("data").textValue()));
+        .set(ExecutorConfig.DATA, TJson.str(data));
   }
 
   private static TJson.Struct container(JsonNode container) {

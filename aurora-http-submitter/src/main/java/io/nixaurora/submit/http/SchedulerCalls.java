@@ -7,11 +7,13 @@ import io.nixaurora.api.SubmitException;
 import io.nixaurora.submit.http.AuroraApi.AssignedTask;
 import io.nixaurora.submit.http.AuroraApi.ConfigGroup;
 import io.nixaurora.submit.http.AuroraApi.CreateJobArgs;
+import io.nixaurora.submit.http.AuroraApi.ExecutorConfig;
 import io.nixaurora.submit.http.AuroraApi.GetJobSummaryArgs;
 import io.nixaurora.submit.http.AuroraApi.GetJobUpdateDiffArgs;
 import io.nixaurora.submit.http.AuroraApi.GetJobUpdateDiffResult;
 import io.nixaurora.submit.http.AuroraApi.GetJobUpdateSummariesArgs;
 import io.nixaurora.submit.http.AuroraApi.GetJobUpdateSummariesResult;
+import io.nixaurora.submit.http.AuroraApi.GetTasksStatusArgs;
 import io.nixaurora.submit.http.AuroraApi.GetTasksWithoutConfigsArgs;
 import io.nixaurora.submit.http.AuroraApi.JobUpdateKey;
 import io.nixaurora.submit.http.AuroraApi.JobUpdateQuery;
@@ -28,6 +30,7 @@ import io.nixaurora.submit.http.AuroraApi.ScheduleStatusResult;
 import io.nixaurora.submit.http.AuroraApi.ScheduledTask;
 import io.nixaurora.submit.http.AuroraApi.StartJobUpdateArgs;
 import io.nixaurora.submit.http.AuroraApi.StartJobUpdateResult;
+import io.nixaurora.submit.http.AuroraApi.TaskConfig;
 import io.nixaurora.submit.http.AuroraApi.TaskQuery;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -96,34 +99,85 @@ final class SchedulerCalls {
     return Responses.details(response);
   }
 
+  /**
+   * A task with what identifies its configuration.
+   *
+   * @param instance the instance id
+   * @param status the {@link ScheduleStatus} name, or {@code UNKNOWN(n)}
+   * @param executorData the task's executorConfig.data, if the scheduler sent one
+   */
+  record ConfiguredTask(int instance, String status, Optional<String> executorData) {}
+
   /** The job's tasks (getTasksWithoutConfigs), by instance. */
   JobStatus tasks(JobKey key) throws SubmitException {
-    TJson.Struct query =
-        new TJson.Struct()
-            .set(TaskQuery.JOB_KEYS, TJson.set("rec", List.of(JobConverter.jobKey(key))));
     TJsonReply.Struct response =
-        readOnly(
-            GetTasksWithoutConfigsArgs.METHOD,
-            new TJson.Struct().set(GetTasksWithoutConfigsArgs.QUERY, query));
-    Responses.check(GetTasksWithoutConfigsArgs.METHOD, response, key);
+        taskQuery(GetTasksWithoutConfigsArgs.METHOD, GetTasksWithoutConfigsArgs.QUERY, key);
     List<JobStatus.Task> tasks = new ArrayList<>();
-    for (TJsonReply.Struct task :
-        Responses.result(response, Result.SCHEDULE_STATUS_RESULT)
-            .map(r -> r.structs(ScheduleStatusResult.TASKS))
-            .orElse(List.of())) {
+    for (TJsonReply.Struct task : scheduledTasks(response)) {
       Optional<TJsonReply.Struct> assigned = task.struct(ScheduledTask.ASSIGNED_TASK);
-      long status = task.integer(ScheduledTask.STATUS).orElse(-1L);
       tasks.add(
           new JobStatus.Task(
-              assigned.flatMap(a -> a.integer(AssignedTask.INSTANCE_ID)).orElse(0L).intValue(),
+              instance(assigned),
               assigned.flatMap(a -> a.str(AssignedTask.TASK_ID)),
-              AuroraApi.ThriftEnum.of(ScheduleStatus.class, status)
-                  .map(Enum::name)
-                  .orElse("UNKNOWN(" + status + ")"),
+              status(task),
               assigned.flatMap(a -> a.str(AssignedTask.SLAVE_HOST)).filter(h -> !h.isEmpty())));
     }
     tasks.sort(Comparator.comparingInt(JobStatus.Task::instance));
     return new JobStatus(key, tasks, response.node().toString());
+  }
+
+  /**
+   * The job's tasks with their configurations (getTasksStatus), by instance: only what tells one
+   * configuration from another is kept.
+   */
+  List<ConfiguredTask> tasksWithConfigs(JobKey key) throws SubmitException {
+    List<ConfiguredTask> tasks = new ArrayList<>();
+    for (TJsonReply.Struct task :
+        scheduledTasks(taskQuery(GetTasksStatusArgs.METHOD, GetTasksStatusArgs.QUERY, key))) {
+      Optional<TJsonReply.Struct> assigned = task.struct(ScheduledTask.ASSIGNED_TASK);
+      tasks.add(
+          new ConfiguredTask(
+              instance(assigned),
+              status(task),
+              assigned
+                  .flatMap(a -> a.struct(AssignedTask.TASK))
+                  .flatMap(t -> t.struct(TaskConfig.EXECUTOR_CONFIG))
+                  .flatMap(e -> e.str(ExecutorConfig.DATA))));
+    }
+    tasks.sort(Comparator.comparingInt(ConfiguredTask::instance));
+    return tasks;
+  }
+
+  /**
+   * getTasksWithoutConfigs or getTasksStatus for every task of the job; the response, checked.
+   *
+   * @param queryField the call's TaskQuery argument
+   */
+  private TJsonReply.Struct taskQuery(String method, short queryField, JobKey key)
+      throws SubmitException {
+    TJson.Struct query =
+        new TJson.Struct()
+            .set(TaskQuery.JOB_KEYS, TJson.set("rec", List.of(JobConverter.jobKey(key))));
+    TJsonReply.Struct response = readOnly(method, new TJson.Struct().set(queryField, query));
+    Responses.check(method, response, key);
+    return response;
+  }
+
+  private static List<TJsonReply.Struct> scheduledTasks(TJsonReply.Struct response) {
+    return Responses.result(response, Result.SCHEDULE_STATUS_RESULT)
+        .map(r -> r.structs(ScheduleStatusResult.TASKS))
+        .orElse(List.of());
+  }
+
+  private static int instance(Optional<TJsonReply.Struct> assigned) {
+    return assigned.flatMap(a -> a.integer(AssignedTask.INSTANCE_ID)).orElse(0L).intValue();
+  }
+
+  private static String status(TJsonReply.Struct task) {
+    long status = task.integer(ScheduledTask.STATUS).orElse(-1L);
+    return AuroraApi.ThriftEnum.of(ScheduleStatus.class, status)
+        .map(Enum::name)
+        .orElse("UNKNOWN(" + status + ")");
   }
 
   /** The role's job summary (getJobSummary), as the scheduler wrote it. */

@@ -14,6 +14,7 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.nixaurora.api.JobKey;
 import io.nixaurora.api.JobStatus;
 import io.nixaurora.submit.http.AuroraApi.AssignedTask;
+import io.nixaurora.submit.http.AuroraApi.ExecutorConfig;
 import io.nixaurora.submit.http.AuroraApi.GetJobUpdateSummariesResult;
 import io.nixaurora.submit.http.AuroraApi.GetTierConfigResult;
 import io.nixaurora.submit.http.AuroraApi.JobUpdateKey;
@@ -28,11 +29,13 @@ import io.nixaurora.submit.http.AuroraApi.ScheduleStatusResult;
 import io.nixaurora.submit.http.AuroraApi.ScheduledTask;
 import io.nixaurora.submit.http.AuroraApi.ServerInfo;
 import io.nixaurora.submit.http.AuroraApi.StartJobUpdateResult;
+import io.nixaurora.submit.http.AuroraApi.TaskConfig;
 import io.nixaurora.submit.http.AuroraApi.TierConfig;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** A WireMock scheduler answering the Thrift API in TJSON, as Aurora's /api does. */
 final class FakeScheduler implements AutoCloseable {
@@ -154,13 +157,38 @@ final class FakeScheduler implements AutoCloseable {
         "getTasksWithoutConfigs", OK, List.of(), Result.SCHEDULE_STATUS_RESULT, tasksResult(tasks));
   }
 
+  /**
+   * getTasksStatus lists {@code tasks}, each with a TaskConfig whose executorConfig.data is {@code
+   * executorData}.
+   */
+  void tasksWithConfigs(List<JobStatus.Task> tasks, String executorData) {
+    TJson.Struct taskConfig =
+        new TJson.Struct()
+            .set(
+                TaskConfig.EXECUTOR_CONFIG,
+                new TJson.Struct()
+                    .set(ExecutorConfig.NAME, TJson.str(AuroraApi.AURORA_EXECUTOR_NAME))
+                    .set(ExecutorConfig.DATA, TJson.str(executorData)));
+    answer(
+        "getTasksStatus",
+        OK,
+        List.of(),
+        Result.SCHEDULE_STATUS_RESULT,
+        tasksResult(tasks, Optional.of(taskConfig)));
+  }
+
   static TJson.Struct tasksResult(List<JobStatus.Task> tasks) {
+    return tasksResult(tasks, Optional.empty());
+  }
+
+  static TJson.Struct tasksResult(List<JobStatus.Task> tasks, Optional<TJson.Struct> taskConfig) {
     List<TJson.Value> scheduled = new ArrayList<>();
     for (JobStatus.Task t : tasks) {
       TJson.Struct assigned =
           new TJson.Struct()
               .set(AssignedTask.TASK_ID, TJson.str(t.taskId().orElse("")))
               .set(AssignedTask.INSTANCE_ID, TJson.i32(t.instance()));
+      taskConfig.ifPresent(c -> assigned.set(AssignedTask.TASK, c));
       t.host().ifPresent(h -> assigned.set(AssignedTask.SLAVE_HOST, TJson.str(h)));
       scheduled.add(
           new TJson.Struct()

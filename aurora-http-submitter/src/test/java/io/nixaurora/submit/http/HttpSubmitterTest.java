@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
@@ -400,13 +402,34 @@ class HttpSubmitterTest {
     assertEquals(bodies.get(0), bodies.get(1));
   }
 
+  /**
+   * The executorConfig.data of the spec's createJob request for hello_world (which {@link
+   * #createJobRequestIsTheSpecsBytesForHelloWorld} checks is what is sent).
+   */
+  static String helloWorldExecutorData() throws IOException {
+    JsonNode jobConfiguration =
+        new ObjectMapper()
+            .readTree(resource("createJob_hello_world.tjson"))
+            .get(4)
+            .get(String.valueOf(AuroraApi.CreateJobArgs.DESCRIPTION))
+            .get("rec");
+    return jobConfiguration
+        .get(String.valueOf(AuroraApi.JobConfiguration.TASK_CONFIG))
+        .get("rec")
+        .get(String.valueOf(AuroraApi.TaskConfig.EXECUTOR_CONFIG))
+        .get("rec")
+        .get(String.valueOf(AuroraApi.ExecutorConfig.DATA))
+        .get("str")
+        .textValue();
+  }
+
   @Test
   void aConnectionResetOnCreateIsNotRetriedAndTheOutcomeIsReportedUnknown() throws Exception {
     scheduler.tiers();
     scheduler.stub(
         FakeScheduler.call("createJob")
             .willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
-    scheduler.tasks(List.of());
+    scheduler.tasksWithConfigs(List.of(), helloWorldExecutorData());
 
     SubmitException.Network e =
         assertThrows(SubmitException.Network.class, () -> submitter().create(helloWorld()));
@@ -414,22 +437,48 @@ class HttpSubmitterTest {
     assertTrue(e.getMessage().contains("unknown"), e.getMessage());
     assertEquals(7, e.exitCode());
     assertEquals(1, scheduler.bodies("createJob").size(), "createJob is never repeated blindly");
-    assertEquals(
-        List.of("getTierConfigs", "createJob", "getTasksWithoutConfigs"), scheduler.methods());
+    assertEquals(List.of("getTierConfigs", "createJob", "getTasksStatus"), scheduler.methods());
   }
 
   @Test
-  void aConnectionResetOnCreateIsConfirmedByTheTaskList() throws Exception {
+  void aConnectionResetOnCreateIsConfirmedWhenTheActiveTasksRunTheConfigurationSent()
+      throws Exception {
     scheduler.tiers();
     scheduler.stub(
         FakeScheduler.call("createJob")
             .willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
-    scheduler.tasks(ONE_RUNNING);
+    scheduler.tasksWithConfigs(ONE_RUNNING, helloWorldExecutorData());
 
     SubmitResult result = submitter().create(helloWorld());
 
+    assertEquals(SubmitResult.Action.CREATE, result.action());
     assertTrue(result.message().contains("confirmed"), result.message());
     assertEquals(1, scheduler.bodies("createJob").size());
+    assertTrue(
+        scheduler.bodies("getTasksStatus").get(0).contains("\"hello_world\""),
+        "the task list is read for the job: " + scheduler.bodies("getTasksStatus"));
+  }
+
+  @Test
+  void aConnectionResetOnCreateOfAJobRunningAnotherConfigurationIsReportedUnknown()
+      throws Exception {
+    scheduler.tiers();
+    scheduler.stub(
+        FakeScheduler.call("createJob")
+            .willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
+    // The job existed before with another configuration: the scheduler refused the create.
+    String other =
+        helloWorldExecutorData().replace("\"max_task_failures\": 1", "\"max_task_failures\": 2");
+    assertFalse(other.equals(helloWorldExecutorData()), "the fixture's data has max_task_failures");
+    scheduler.tasksWithConfigs(ONE_RUNNING, other);
+
+    SubmitException.Network e =
+        assertThrows(SubmitException.Network.class, () -> submitter().create(helloWorld()));
+
+    assertTrue(e.getMessage().contains("unknown"), e.getMessage());
+    assertTrue(e.getMessage().contains("another configuration"), e.getMessage());
+    assertEquals(7, e.exitCode());
+    assertEquals(1, scheduler.bodies("createJob").size(), "createJob is never repeated blindly");
   }
 
   @Test
