@@ -177,8 +177,8 @@ final class TJson {
 
   /**
    * A TJSON string. Quotes, backslashes and control characters are escaped (both Thrift readers
-   * accept {@code \\uXXXX}); everything else, non-ASCII included, is written as UTF-8, as the
-   * Python and Java writers do.
+   * accept a backslash-u escape with four hex digits); everything else, non-ASCII included, is
+   * written as UTF-8, as the Python and Java writers do.
    */
   static void string(String s, StringBuilder out) {
     out.append('"');

@@ -178,12 +178,7 @@ public final class HttpTarget implements BinaryCacheTarget {
 
   @Override
   public boolean exists(String key) throws CacheException {
-    HttpRequest req =
-        request(key, SMALL_REQUEST_TIMEOUT)
-            .method("HEAD", HttpRequest.BodyPublishers.noBody())
-            .build();
-    HttpResponse<Void> r = send("HEAD", key, req, HttpResponse.BodyHandlers.discarding(), true);
-    return ok(r.statusCode());
+    return size(key).isPresent();
   }
 
   @Override
