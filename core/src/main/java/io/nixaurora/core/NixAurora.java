@@ -122,8 +122,7 @@ public final class NixAurora {
      */
     public Builder cluster(String cluster, String system) {
       this.cluster = Objects.requireNonNull(cluster, "cluster");
-      this.system = Systems.requireWellFormed(system);
-      return this;
+      return system(system);
     }
 
     /** The system the cluster's agents run, for any cluster. */
