@@ -41,6 +41,9 @@ public final class Backends {
   private final List<String> problems;
   private final Environment environment;
 
+  /** Made on first use: the declarations of every backend, which not every command needs. */
+  private SettingsValidator validator;
+
   /** The backends, made in this process's environment. */
   public Backends(
       Map<String, StoreProviderFactory> builtInStores,
@@ -134,11 +137,14 @@ public final class Backends {
   }
 
   /** Checks keys and values against every declaration (the CLI's own and every backend's). */
-  public SettingsValidator validator() {
-    List<SettingDeclaration> all = new ArrayList<>(Setting.DECLARATIONS);
-    stores.values().forEach(f -> all.addAll(f.settings()));
-    submitters.values().forEach(f -> all.addAll(f.settings()));
-    return SettingsValidator.of(all);
+  public synchronized SettingsValidator validator() {
+    if (validator == null) {
+      List<SettingDeclaration> all = new ArrayList<>(Setting.DECLARATIONS);
+      stores.values().forEach(f -> all.addAll(f.settings()));
+      submitters.values().forEach(f -> all.addAll(f.settings()));
+      validator = SettingsValidator.of(all);
+    }
+    return validator;
   }
 
   /** Whether a set setting's value is never to be shown. */
